@@ -1,0 +1,350 @@
+"""Grad mode (no_grad, is_grad_enabled) and the backward engine behind backward() and grad().
+
+The engine walks the graph without recursion: one pass counts, for every Function, how
+many Functions in the graph consume its outputs; a second pass runs a Function's backward
+once all of its consumers have run (Kahn's topological order), so each output gradient is
+complete before it is used.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Sequence, TypeVar
+
+import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_grad_enabled = True
+
+FREED_GRAPH_MESSAGE = (
+    "Trying to backward through the graph a second time, but the values it saved for "
+    "backward were freed after the first backward. Pass retain_graph=True to the first "
+    "backward() (or grad()) if you need to backward through the same graph again."
+)
+
+
+# --- grad mode ---
+
+def is_grad_enabled() -> bool:
+    """True when operations on tensors that require grad record the graph."""
+    return _grad_enabled
+
+
+class set_grad_enabled:
+    """Turn graph recording on or off; as a call, a context manager, or a decorator."""
+
+    def __init__(self, mode: bool) -> None:
+        global _grad_enabled
+        self.prev = _grad_enabled
+        self.mode = bool(mode)
+        _grad_enabled = self.mode
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        global _grad_enabled
+        _grad_enabled = self.prev
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with type(self)(self.mode) if type(self) is set_grad_enabled else type(self)():
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(set_grad_enabled):
+    """Record no graph inside: ``with tg.no_grad(): ...`` or ``@tg.no_grad()``.
+
+    Use it for evaluation and for parameter updates: results do not require grad.
+    """
+
+    def __init__(self) -> None:
+        self.mode = False
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self.prev = _grad_enabled
+        _grad_enabled = False
+
+
+class enable_grad(no_grad):
+    """Record the graph again inside a ``no_grad`` block."""
+
+    def __init__(self) -> None:
+        self.mode = True
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self.prev = _grad_enabled
+        _grad_enabled = True
+
+
+# --- the backward engine ---
+
+def backward(
+    tensors: Sequence[Any],
+    grad_tensors: Sequence[Any] | None = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+) -> None:
+    """Accumulate d(tensors)/d(leaf) into the ``.grad`` of every leaf that requires grad."""
+    roots, seeds = _roots_and_seeds(tensors, grad_tensors, create_graph)
+    _run(roots, seeds, retain_graph or create_graph, create_graph, capture=None)
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Any, ...]:
+    """Gradients of ``outputs`` with respect to ``inputs``, like ``torch.autograd.grad``.
+
+    Leaves' ``.grad`` are left untouched.
+
+    Args:
+        outputs: a Tensor or a sequence of Tensors to differentiate.
+        inputs: a Tensor or a sequence of Tensors (leaves or intermediates) that require grad.
+        grad_outputs: the vector in the vector-Jacobian product, one per output; ``None``
+            means ones, allowed for outputs with a single element.
+        retain_graph: keep the graph for another backward; defaults to ``create_graph``.
+        create_graph: record the backward pass so the result can be differentiated again
+            (grad of grad, Hessian-vector products).
+        allow_unused: return ``None`` for an input the outputs do not depend on, instead
+            of raising.
+
+    Returns:
+        A tuple with one gradient Tensor per input.
+
+    Raises:
+        RuntimeError: an input does not require grad, or is unused and not ``allow_unused``.
+    """
+    from .tensor import Tensor
+
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is not None and not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs]
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"inputs[{i}] must be a Tensor, got {type(x).__name__}")
+        if not x.requires_grad:
+            raise RuntimeError(f"inputs[{i}] does not require grad: nothing to differentiate against")
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots, seeds = _roots_and_seeds(outputs, grad_outputs, create_graph)
+    capture = {id(x): None for x in inputs}
+    _run(roots, seeds, retain_graph, create_graph, capture=(inputs, capture))
+    result = []
+    for i, x in enumerate(inputs):
+        g = capture[id(x)]
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"inputs[{i}] was not used to compute the outputs; pass allow_unused=True "
+                "to get None for it"
+            )
+        result.append(None if g is None else _as_tensor(g))
+    return tuple(result)
+
+
+def _roots_and_seeds(tensors: Sequence[Any], grads: Sequence[Any] | None, create_graph: bool):
+    from .tensor import Tensor
+
+    if grads is None:
+        grads = [None] * len(tensors)
+    if len(grads) != len(tensors):
+        raise ValueError(f"got {len(grads)} gradients for {len(tensors)} outputs")
+    seeds = []
+    for i, (t, g) in enumerate(zip(tensors, grads)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"outputs[{i}] must be a Tensor, got {type(t).__name__}")
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"outputs[{i}] does not require grad and has no creator: nothing it depends "
+                "on requires grad (or it was computed under no_grad)"
+            )
+        if g is None:
+            if t.data.size != 1:
+                raise RuntimeError(
+                    f"backward() without a gradient needs a scalar output, but the output has "
+                    f"shape {t.shape}; pass grad= (a tensor of that shape), or reduce it first, "
+                    "e.g. loss.sum() or loss.mean()"
+                )
+            g = np.ones_like(t.data)
+        if isinstance(g, Tensor):
+            g = g if create_graph else g.data
+        else:
+            g = np.asarray(g, dtype=t.data.dtype)
+            if create_graph:
+                g = Tensor._wrap(g)
+        if tuple(g.shape) != t.shape:
+            raise RuntimeError(
+                f"gradient for outputs[{i}] has shape {tuple(g.shape)} but the output has "
+                f"shape {t.shape}"
+            )
+        seeds.append(g)
+    return tensors, seeds
+
+
+def _as_tensor(g: Any) -> Any:
+    from .tensor import Tensor
+
+    return g if isinstance(g, Tensor) else Tensor._wrap(g)
+
+
+def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
+    """The engine: propagate ``seeds`` from ``roots`` to the leaves (or the captured inputs)."""
+    global _grad_enabled
+    from .ops.shape import sum_to
+    from .tensor import Tensor
+
+    grad_type = Tensor if create_graph else np.ndarray
+    # Gradients of non-leaf tensors, keyed by their creator (output 0) or (creator, index).
+    grads: dict[Any, Any] = {}
+    for root, seed in zip(roots, seeds):
+        fn = root.creator
+        if fn is None:
+            _deliver(root, seed, capture, create_graph)
+        else:
+            key = fn if root.output_index == 0 else (fn, root.output_index)
+            grads[key] = seed if key not in grads else grads[key] + seed
+    # Non-leaf inputs of grad(): their gradient is read when their creator is reached.
+    wanted: dict[Any, list] = {}
+    if capture is not None:
+        for x in capture[0]:
+            if x.creator is not None:
+                wanted.setdefault(x.creator, []).append(x)
+
+    # Pass 1: count each Function's consumers inside the graph.
+    consumers: dict[Any, int] = {}
+    stack = []
+    for root in roots:
+        fn = root.creator
+        if fn is not None and fn not in consumers:
+            consumers[fn] = 0
+            stack.append(fn)
+    while stack:
+        fn = stack.pop()
+        if fn.inputs is None:
+            raise RuntimeError(FREED_GRAPH_MESSAGE)
+        for x in fn.inputs:
+            if isinstance(x, Tensor) and x.creator is not None:
+                c = x.creator
+                if c in consumers:
+                    consumers[c] += 1
+                else:
+                    consumers[c] = 1
+                    stack.append(c)
+
+    # Pass 2: run each Function's backward once all its consumers are done.
+    ready = [fn for fn, n in consumers.items() if n == 0]
+    previous_mode = _grad_enabled
+    _grad_enabled = create_graph
+    try:
+        while ready:
+            fn = ready.pop()
+            inputs = fn.inputs
+            if fn.n_outputs == 1:
+                gys = (grads.pop(fn, None),)
+            else:
+                gys = (grads.pop(fn, None),) + tuple(
+                    grads.pop((fn, i), None) for i in range(1, fn.n_outputs))
+            if fn in wanted:
+                for x in wanted[fn]:
+                    capture[1][id(x)] = gys[x.output_index]
+            gxs = _call_backward(fn, gys, create_graph)
+            for x, gx in zip(inputs, gxs):
+                if not isinstance(x, Tensor):
+                    continue
+                c = x.creator
+                if gx is not None and x._requires_grad:
+                    if type(gx) is not grad_type:
+                        gx = _normalize_grad(gx, create_graph)
+                    if gx.shape != x.data.shape:
+                        gx = sum_to(gx, x.data.shape)
+                        if gx.shape != x.data.shape:
+                            raise RuntimeError(
+                                f"{type(fn).__name__}.backward returned a gradient of shape "
+                                f"{tuple(gx.shape)} for an input of shape {x.shape}"
+                            )
+                    if c is None:
+                        _deliver(x, gx, capture, create_graph)
+                    else:
+                        key = c if x.output_index == 0 else (c, x.output_index)
+                        g = grads.get(key)
+                        grads[key] = gx if g is None else g + gx
+                if c is not None:
+                    n = consumers[c] - 1
+                    consumers[c] = n
+                    if n == 0:
+                        ready.append(c)
+            if not retain_graph:
+                fn.inputs = None
+                fn.saved = None
+    finally:
+        _grad_enabled = previous_mode
+
+
+def _call_backward(fn, gys: tuple, create_graph: bool) -> tuple:
+    """Run ``fn``'s backward on its output gradients; one gradient (or None) per input."""
+    if fn.saved is None:
+        raise RuntimeError(FREED_GRAPH_MESSAGE)
+    if all(g is None for g in gys):  # nothing flowed into this node
+        return (None,) * len(fn.inputs)
+    if fn.n_outputs > 1:  # a missing output gradient is a zero one, as in PyTorch
+        gys = tuple(g if g is not None else _zeros_like_output(fn, i, create_graph)
+                    for i, g in enumerate(gys))
+    gxs = type(fn).backward(fn, *gys)
+    if type(gxs) is not tuple:
+        gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
+    if len(gxs) != len(fn.inputs):
+        raise RuntimeError(
+            f"{type(fn).__name__}.backward returned {len(gxs)} gradients, expected "
+            f"{len(fn.inputs)} (one per argument of apply(), None for non-tensors)"
+        )
+    return gxs
+
+
+def _zeros_like_output(fn, index: int, create_graph: bool):
+    shape, dtype = fn.output_meta[index]
+    g = np.zeros(shape, dtype)
+    return _as_tensor(g) if create_graph else g
+
+
+def _normalize_grad(gx: Any, create_graph: bool) -> Any:
+    """Turn a gradient a backward returned as a scalar/array/Tensor into the mode's type."""
+    from .tensor import Tensor
+
+    if isinstance(gx, Tensor):
+        return gx if create_graph else gx.data
+    gx = np.asarray(gx)
+    return Tensor._wrap(gx) if create_graph else gx
+
+
+def _deliver(x, gx, capture, create_graph: bool) -> None:
+    """Hand a leaf its gradient: accumulate into ``x.grad``, or record it for grad()."""
+    from .tensor import Tensor
+
+    if capture is not None:
+        captured = capture[1]
+        key = id(x)
+        if key in captured:
+            old = captured[key]
+            captured[key] = gx if old is None else old + gx
+        return
+    if create_graph:
+        x.grad = gx if x.grad is None else x.grad + gx
+        return
+    if gx.dtype != x.data.dtype:  # e.g. a float64 constant mixed into a float32 model
+        gx = gx.astype(x.data.dtype)
+    if x.grad is None:
+        # Own the array: a gradient may be a read-only broadcast view or shared with
+        # another leaf, and users may scale .grad in place.
+        x.grad = Tensor._wrap(gx if gx.flags.writeable else gx.copy())
+    else:
+        x.grad = Tensor._wrap(x.grad.data + gx)

@@ -1,0 +1,174 @@
+"""Gradient checking: the analytic Jacobian from backward against central differences.
+
+For a function y = f(x) the Jacobian J[j, k] = dy_j / dx_k is built twice: row by row
+from backward (one vector-Jacobian product per output element, with a one-hot vector),
+and column by column from (f(x + eps e_k) - f(x - eps e_k)) / (2 eps). They must agree
+to |analytic - numerical| <= atol + rtol * |numerical| everywhere.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .autograd import enable_grad, grad, no_grad
+from .tensor import Tensor
+
+
+class GradcheckError(RuntimeError):
+    """The analytic gradient disagrees with the numerical one (the message says where)."""
+
+
+def gradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True) -> bool:
+    """Check the gradients of ``fn`` at ``inputs`` against central differences.
+
+    Args:
+        fn: maps the inputs (Tensors) to a Tensor or a tuple of Tensors.
+        inputs: a Tensor or a sequence of them (other values are passed through); the
+            gradient is checked for those that require grad. Use float64: in float32 the
+            rounding error of f(x + eps) - f(x - eps) swamps a step as small as eps.
+        eps: the finite-difference step.
+        atol: absolute tolerance.
+        rtol: relative tolerance (1e-3 lets errors below 0.1% of the value pass).
+        raise_exception: raise on a mismatch (else return False).
+
+    Returns:
+        True when every Jacobian entry agrees.
+
+    Raises:
+        GradcheckError: naming the output, the input, the element index, both values and
+            the error, for the worst mismatch.
+
+    Example:
+        >>> x = tg.Tensor(np.random.rand(3), requires_grad=True, dtype=np.float64)
+        >>> tg.gradcheck(lambda x: (x * x).sum(), x)
+        True
+    """
+    if not eps > 0:
+        raise ValueError(f"eps must be > 0, got {eps}")
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    checked = [(i, x) for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not checked:
+        raise ValueError("gradcheck: no input requires grad; create the inputs with requires_grad=True")
+    for i, x in checked:
+        if x.dtype != np.float64:
+            warnings.warn(
+                f"gradcheck: input {i} is {x.dtype}, not float64. Its rounding error (about "
+                f"{np.finfo(x.dtype).eps:.0e} relative) divided by the step eps={eps} can swamp "
+                "the numerical derivative; use float64 inputs for a meaningful check.",
+                UserWarning, stacklevel=2)
+
+    outputs = _as_outputs(fn(*inputs))
+    analytic = _analytic_jacobians(outputs, [x for _, x in checked])
+    numerical = _numerical_jacobians(fn, inputs, checked, [y.shape for y in outputs], eps)
+    for o, y in enumerate(outputs):
+        for c, (i, x) in enumerate(checked):
+            a, n = analytic[o][c], numerical[o][c]
+            excess = np.abs(a - n) - (atol + rtol * np.abs(n))
+            if a.size and (excess > 0).any() or np.isnan(a).any() != np.isnan(n).any():
+                if not raise_exception:
+                    return False
+                raise GradcheckError(_mismatch_message(o, y, i, x, a, n, excess, eps, atol, rtol))
+    return True
+
+
+def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True) -> bool:
+    """Check second-order gradients: ``gradcheck`` of the map (x, v) -> v^T J(x).
+
+    The first-order gradient is computed with ``create_graph=True``, so differentiating
+    it again checks every op's backward as a differentiable function of its inputs.
+
+    Args:
+        fn, inputs, eps, atol, rtol, raise_exception: as in ``gradcheck``.
+        grad_outputs: the vectors v, one per output; random float64 if None (seeded, so a
+            failure reproduces).
+
+    Returns:
+        True when every second-order Jacobian entry agrees.
+    """
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    outputs = [y for y in _as_outputs(fn(*inputs)) if y.requires_grad]
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = [Tensor(rng.standard_normal(y.shape), dtype=y.dtype, requires_grad=True)
+                        for y in outputs]
+    else:
+        grad_outputs = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs)
+    n_inputs = len(inputs)
+
+    def first_order(*args: Any) -> tuple:
+        xs, vs = args[:n_inputs], args[n_inputs:]
+        with enable_grad():  # the numerical pass runs under no_grad; this needs a graph
+            ys = [y for y in _as_outputs(fn(*xs)) if y.requires_grad]
+            wrt = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
+            gs = grad(ys, wrt, grad_outputs=list(vs), create_graph=True, allow_unused=True)
+        return tuple(Tensor(np.zeros(x.shape, x.dtype)) if g is None else g for g, x in zip(gs, wrt))
+
+    return gradcheck(first_order, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol,
+                     rtol=rtol, raise_exception=raise_exception)
+
+
+def _as_outputs(result: Any) -> list[Tensor]:
+    outputs = [result] if isinstance(result, Tensor) else list(result)
+    for o, y in enumerate(outputs):
+        if not isinstance(y, Tensor):
+            raise TypeError(f"gradcheck: fn must return Tensors, output {o} is {type(y).__name__}")
+    return outputs
+
+
+def _analytic_jacobians(outputs: Sequence[Tensor], xs: Sequence[Tensor]) -> list[list[np.ndarray]]:
+    """J[o][c] of shape (outputs[o].size, xs[c].size), one backward per output element."""
+    jacobians = []
+    for y in outputs:
+        rows = [np.zeros((y.size, x.size), dtype=np.float64) for x in xs]
+        if y.requires_grad:
+            for j in range(y.size):
+                onehot = np.zeros(y.size, dtype=y.dtype)
+                onehot[j] = 1
+                gs = grad(y, xs, grad_outputs=onehot.reshape(y.shape), retain_graph=True,
+                          allow_unused=True)
+                for c, g in enumerate(gs):
+                    if g is not None:
+                        rows[c][j] = g.data.reshape(-1)
+        jacobians.append(rows)
+    return jacobians
+
+
+def _numerical_jacobians(fn, inputs, checked, output_shapes, eps) -> list[list[np.ndarray]]:
+    """J[o][c] by central differences, perturbing each input element in place."""
+    jacobians = [[np.zeros((int(np.prod(s)), x.size)) for _, x in checked] for s in output_shapes]
+    for c, (_, x) in enumerate(checked):
+        for k, index in enumerate(np.ndindex(x.shape)):
+            original = x.data[index].copy()
+            try:
+                x.data[index] = original + eps
+                with no_grad():
+                    plus = [y.data.astype(np.float64) for y in _as_outputs(fn(*inputs))]
+                x.data[index] = original - eps
+                with no_grad():
+                    minus = [y.data.astype(np.float64) for y in _as_outputs(fn(*inputs))]
+            finally:
+                x.data[index] = original
+            for o in range(len(output_shapes)):
+                jacobians[o][c][:, k] = ((plus[o] - minus[o]) / (2 * eps)).reshape(-1)
+    return jacobians
+
+
+def _mismatch_message(o, y, i, x, a, n, excess, eps, atol, rtol) -> str:
+    nan_mismatch = np.isnan(a) != np.isnan(n)
+    worst = np.unravel_index(np.argmax(np.where(nan_mismatch, np.inf, np.nan_to_num(excess))), a.shape)
+    j, k = int(worst[0]), int(worst[1])
+    out_index = np.unravel_index(j, y.shape) if y.ndim else ()
+    in_index = np.unravel_index(k, x.shape) if x.ndim else ()
+    err = abs(a[j, k] - n[j, k])
+    return (
+        f"Jacobian mismatch for output {o} with respect to input {i}: "
+        f"d output{list(map(int, out_index))} / d input{list(map(int, in_index))} is "
+        f"analytic {a[j, k]:.10g} but numerical {n[j, k]:.10g} "
+        f"(central difference, eps={eps:g}); error {err:.3g} > allowed "
+        f"{atol + rtol * abs(n[j, k]):.3g} (atol={atol:g} + rtol={rtol:g} * |numerical|). "
+        f"{int((excess > 0).sum())} of {a.size} entries disagree.")

@@ -1,0 +1,1 @@
+"""The built-in differentiable ops, one small Function subclass each, a file per family."""

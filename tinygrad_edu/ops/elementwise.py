@@ -1,0 +1,273 @@
+"""Element-wise ops: arithmetic, exp/log, activations, clip, maximum/minimum.
+
+Each backward returns gradients shaped like the output; the engine sums them back to
+a broadcast input's shape. Formulas use operators and NumPy ufuncs, which work on
+ndarrays (first order) and on Tensors (``create_graph=True``) alike.
+"""
+import numpy as np
+
+from ..function import Function
+
+# --- arithmetic ---
+
+
+class Add(Function):
+    """y = x0 + x1;  dy/dx0 = 1, dy/dx1 = 1."""
+
+    def forward(self, x0, x1):
+        return x0 + x1
+
+    def backward(self, gy):
+        return gy, gy
+
+
+class Sub(Function):
+    """y = x0 - x1;  dy/dx0 = 1, dy/dx1 = -1."""
+
+    def forward(self, x0, x1):
+        return x0 - x1
+
+    def backward(self, gy):
+        return gy, -gy
+
+
+class Neg(Function):
+    """y = -x;  dy/dx = -1."""
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, gy):
+        return -gy
+
+
+class Mul(Function):
+    """y = x0 * x1;  dy/dx0 = x1, dy/dx1 = x0."""
+
+    def forward(self, x0, x1):
+        self.save_for_backward(x0, x1)
+        return x0 * x1
+
+    def backward(self, gy):
+        x0, x1 = self.saved_tensors
+        return gy * x1, gy * x0
+
+
+class Div(Function):
+    """y = x0 / x1;  dy/dx0 = 1 / x1, dy/dx1 = -x0 / x1**2."""
+
+    def forward(self, x0, x1):
+        self.save_for_backward(x0, x1)
+        return x0 / x1
+
+    def backward(self, gy):
+        x0, x1 = self.saved_tensors
+        gx0 = gy / x1
+        return gx0, -gx0 * x0 / x1
+
+
+class Pow(Function):
+    """y = x0 ** x1;  dy/dx0 = x1 * x0**(x1 - 1), dy/dx1 = y * log(x0).
+
+    Domain: for a tensor exponent, x0 > 0. As PyTorch, dy/dx1 is taken as 0 where x0 == 0
+    (there y = 0 for positive exponents, and 0 * log(0) has no other sensible value).
+    """
+
+    def forward(self, x0, x1):
+        y = x0 ** x1
+        self.save_for_backward(x0, x1, y)
+        return y
+
+    def backward(self, gy):
+        x0, x1, y = self.saved_tensors
+        needs = self.needs_input_grad
+        gx0 = gy * x1 * x0 ** (x1 - 1) if needs[0] else None
+        gx1 = gy * y * np.log(x0 + (x0 == 0)) if needs[1] else None
+        return gx0, gx1
+
+
+# --- exponential and logarithm ---
+
+
+class Exp(Function):
+    """y = exp(x);  dy/dx = y."""
+
+    def forward(self, x):
+        y = np.exp(x)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved_tensors
+        return gy * y
+
+
+class Log(Function):
+    """y = log(x) (natural);  dy/dx = 1 / x.  Domain x > 0."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.log(x)
+
+    def backward(self, gy):
+        (x,) = self.saved_tensors
+        return gy / x
+
+
+class Sqrt(Function):
+    """y = sqrt(x);  dy/dx = 1 / (2 y).  Domain x > 0 (the gradient is inf at 0)."""
+
+    def forward(self, x):
+        y = np.sqrt(x)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved_tensors
+        return gy / (2 * y)
+
+
+# --- trigonometric ---
+
+
+class Sin(Function):
+    """y = sin(x);  dy/dx = cos(x)."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.sin(x)
+
+    def backward(self, gy):
+        (x,) = self.saved_tensors
+        return gy * np.cos(x)
+
+
+class Cos(Function):
+    """y = cos(x);  dy/dx = -sin(x)."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.cos(x)
+
+    def backward(self, gy):
+        (x,) = self.saved_tensors
+        return -gy * np.sin(x)
+
+
+# --- activations ---
+
+
+class Tanh(Function):
+    """y = tanh(x);  dy/dx = 1 - y**2."""
+
+    def forward(self, x):
+        y = np.tanh(x)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved_tensors
+        return gy * (1 - y * y)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + exp(-x));  dy/dx = y * (1 - y)."""
+
+    def forward(self, x):
+        e = np.exp(-np.abs(x))  # never exp of a large positive number: no overflow
+        y = np.where(x >= 0, 1, e) / (1 + e)
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, gy):
+        (y,) = self.saved_tensors
+        return gy * y * (1 - y)
+
+
+class ReLU(Function):
+    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0 (0 at the kink x = 0, as PyTorch)."""
+
+    def forward(self, x):
+        self.save_for_backward(x > 0)
+        return np.maximum(x, 0)
+
+    def backward(self, gy):
+        (mask,) = self.saved_tensors
+        return gy * mask
+
+
+class Abs(Function):
+    """y = |x|;  dy/dx = sign(x) (0 at the kink x = 0, as PyTorch)."""
+
+    def forward(self, x):
+        self.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    def backward(self, gy):
+        (sign,) = self.saved_tensors
+        return gy * sign
+
+
+class Clip(Function):
+    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0.
+
+    The gradient passes at the bounds themselves (PyTorch's ``clamp`` convention); the
+    bounds are constants. Either bound may be None.
+    """
+
+    def forward(self, x, lo, hi):
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        self.save_for_backward(inside)
+        return np.clip(x, lo, hi)
+
+    def backward(self, gy):
+        (inside,) = self.saved_tensors
+        return gy * inside, None, None
+
+
+class Maximum(Function):
+    """y = maximum(x0, x1);  dy/dx0 = 1 where x0 > x1, dy/dx1 = 1 where x1 > x0.
+
+    At a tie each input gets half of the gradient (PyTorch's convention).
+    """
+
+    def forward(self, x0, x1):
+        y = np.maximum(x0, x1)
+        self.save_for_backward(((x0 > x1) + 0.5 * (x0 == x1)).astype(y.dtype))
+        return y
+
+    def backward(self, gy):
+        (share0,) = self.saved_tensors
+        return gy * share0, gy * (1 - share0)
+
+
+class Minimum(Function):
+    """y = minimum(x0, x1);  dy/dx0 = 1 where x0 < x1, dy/dx1 = 1 where x1 < x0.
+
+    At a tie each input gets half of the gradient (PyTorch's convention).
+    """
+
+    def forward(self, x0, x1):
+        y = np.minimum(x0, x1)
+        self.save_for_backward(((x0 < x1) + 0.5 * (x0 == x1)).astype(y.dtype))
+        return y
+
+    def backward(self, gy):
+        (share0,) = self.saved_tensors
+        return gy * share0, gy * (1 - share0)
+
+
+class Where(Function):
+    """y = x0 where cond, else x1;  dy/dx0 = cond, dy/dx1 = not cond (cond has no gradient)."""
+
+    def forward(self, cond, x0, x1):
+        self.save_for_backward(cond)
+        return np.where(cond, x0, x1)
+
+    def backward(self, gy):
+        (cond,) = self.saved_tensors
+        return None, gy * cond, gy * ~cond

@@ -1,0 +1,52 @@
+"""Reductions: sum, max and min over an axis (or all axes)."""
+import numpy as np
+
+from ..function import Function
+from .shape import broadcast_to
+
+
+def _kept_shape(shape: tuple, axis) -> tuple:
+    """``shape`` with the reduced axes kept as size 1 (what keepdims=True gives)."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = {a % len(shape) for a in ((axis,) if isinstance(axis, int) else axis)}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+class Sum(Function):
+    """y = sum of x over ``axis``;  dL/dx = dL/dy broadcast back over the summed axes."""
+
+    def forward(self, x, axis, keepdims):
+        self.x_shape = x.shape
+        self.kept_shape = _kept_shape(x.shape, axis)
+        return x.sum(axis=axis, keepdims=keepdims)
+
+    def backward(self, gy):
+        return broadcast_to(gy.reshape(self.kept_shape), self.x_shape), None, None
+
+
+class Max(Function):
+    """y = max of x over ``axis``;  dL/dx = dL/dy at the maximum, 0 elsewhere.
+
+    Ties share the gradient equally (as ``torch.amax``): with k equal maxima each gets
+    dL/dy / k. Empty reductions raise, as in NumPy.
+    """
+
+    reduce = staticmethod(np.max)
+
+    def forward(self, x, axis, keepdims):
+        kept = type(self).reduce(x, axis=axis, keepdims=True)
+        is_extreme = x == kept
+        self.save_for_backward(is_extreme / is_extreme.sum(axis=axis, keepdims=True, dtype=x.dtype))
+        self.kept_shape = kept.shape
+        return kept if keepdims else kept.squeeze(axis=axis)
+
+    def backward(self, gy):
+        (share,) = self.saved_tensors
+        return gy.reshape(self.kept_shape) * share, None, None
+
+
+class Min(Max):
+    """y = min of x over ``axis``;  dL/dx = dL/dy at the minimum (ties share it equally)."""
+
+    reduce = staticmethod(np.min)

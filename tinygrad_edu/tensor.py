@@ -1,0 +1,454 @@
+"""Tensor: an ndarray that remembers the Function that made it, so gradients can flow back.
+
+Every method here is one line that calls an op from ``ops/``; the math lives there.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from .dtypes import to_array
+
+
+class Tensor:
+    """An n-dimensional array that records the graph of operations for backpropagation.
+
+    Args:
+        data: a Python scalar or (nested) list, a NumPy array (copied, dtype kept) or a
+            Tensor (copied). Python floats become the default dtype (float32, see
+            ``tg.set_default_dtype``); integer and bool data stay integer and bool.
+        requires_grad: record operations on this tensor so ``backward`` fills ``.grad``.
+            Only floating point tensors can require grad.
+        dtype: cast the data to this dtype.
+
+    Example:
+        >>> x = tg.Tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        Tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("data", "grad", "_requires_grad", "creator", "output_index", "__weakref__")
+    # NumPy's binary operators defer to ours: ndarray + Tensor gives a Tensor.
+    __array_priority__ = 1000
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data = to_array(data, dtype)
+        self.grad: Tensor | None = None
+        self._requires_grad = False
+        self.creator = None
+        self.output_index = 0
+        if requires_grad:
+            self.requires_grad = True
+
+    @staticmethod
+    def _wrap(data: np.ndarray, requires_grad: bool = False, creator: Any = None,
+              output_index: int = 0) -> "Tensor":
+        """Make a Tensor around an ndarray without copying or checking (internal, fast)."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t._requires_grad = requires_grad
+        t.creator = creator
+        t.output_index = output_index
+        return t
+
+    # --- attributes ---
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.creator is not None:
+            raise RuntimeError("requires_grad can only be changed on a leaf tensor; "
+                               "use .detach() to get a tensor outside the graph")
+        if value and self.data.dtype.kind != "f":
+            raise TypeError(f"only floating point tensors can require grad, got dtype "
+                            f"{self.data.dtype}; create it with dtype=np.float32 or np.float64")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` in place and return self."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user, not by an op (their ``.grad`` is filled)."""
+        return self.creator is None
+
+    @property
+    def grad_fn(self) -> Any:
+        """PyTorch's name for ``creator``: the Function that made this tensor."""
+        return self.creator
+
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def T(self) -> "Tensor":
+        """All axes reversed, as NumPy's ``.T``."""
+        return self.transpose()
+
+    def numpy(self) -> np.ndarray:
+        """The data as an ndarray (shared with the tensor, not a copy)."""
+        return self.data
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def detach(self) -> "Tensor":
+        """The same data (shared) outside the graph: it does not require grad."""
+        # A new view, not the same ndarray object: Function.saved_tensors tells inputs
+        # apart by the identity of their arrays.
+        return Tensor._wrap(self.data.view())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """NumPy ufuncs on Tensors run our differentiable ops (``np.exp(t)`` is ``t.exp()``).
+
+        This lets one backward formula serve ndarrays and Tensors alike.
+        """
+        op = _UFUNC_OPS.get(ufunc)
+        if method != "__call__" or kwargs or op is None:
+            return NotImplemented
+        return op(*inputs)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extra = ""
+        if self.data.dtype not in (np.float32, np.int64, np.bool_):
+            extra += f", dtype={self.data.dtype}"
+        if self.creator is not None:
+            extra += f", creator={type(self.creator).__name__}"
+        elif self._requires_grad:
+            extra += ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    # Tensors are compared element-wise, so hash by identity (usable as dict keys).
+    __hash__ = object.__hash__
+
+    # --- autograd ---
+
+    def backward(self, grad: Any = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        """Accumulate the gradient of this tensor into ``.grad`` of every leaf it depends on.
+
+        Args:
+            grad: dL/d(self), shaped like self; may be omitted for a one-element tensor.
+            retain_graph: keep the graph's saved values for another backward (the graph
+                is freed otherwise). ``create_graph=True`` implies it.
+            create_graph: record the backward pass, so ``.grad`` can be differentiated again.
+
+        Raises:
+            RuntimeError: self does not require grad; self has several elements and no
+                ``grad`` was given; the graph was already freed by an earlier backward.
+        """
+        autograd.backward([self], [grad], retain_graph, create_graph)
+
+    # --- operators (reflected forms included) ---
+
+    def __add__(self, other: Any) -> "Tensor":
+        return Add.apply(self, other if type(other) is Tensor else _operand(other))
+
+    def __radd__(self, other: Any) -> "Tensor":
+        return Add.apply(_operand(other), self)
+
+    def __sub__(self, other: Any) -> "Tensor":
+        return Sub.apply(self, other if type(other) is Tensor else _operand(other))
+
+    def __rsub__(self, other: Any) -> "Tensor":
+        return Sub.apply(_operand(other), self)
+
+    def __mul__(self, other: Any) -> "Tensor":
+        return Mul.apply(self, other if type(other) is Tensor else _operand(other))
+
+    def __rmul__(self, other: Any) -> "Tensor":
+        return Mul.apply(_operand(other), self)
+
+    def __truediv__(self, other: Any) -> "Tensor":
+        return Div.apply(self, other if type(other) is Tensor else _operand(other))
+
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return Div.apply(_operand(other), self)
+
+    def __pow__(self, other: Any) -> "Tensor":
+        return Pow.apply(self, other if type(other) is Tensor else _operand(other))
+
+    def __rpow__(self, other: Any) -> "Tensor":
+        return Pow.apply(_operand(other), self)
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return MatMul.apply(self, _operand(other))
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return MatMul.apply(_operand(other), self)
+
+    def __neg__(self) -> "Tensor":
+        return Neg.apply(self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    # Comparisons compute on the data: their results are bool and carry no gradient.
+    def __lt__(self, other: Any) -> "Tensor":
+        return Tensor._wrap(np.asarray(self.data < _data(other)))
+
+    def __le__(self, other: Any) -> "Tensor":
+        return Tensor._wrap(np.asarray(self.data <= _data(other)))
+
+    def __gt__(self, other: Any) -> "Tensor":
+        return Tensor._wrap(np.asarray(self.data > _data(other)))
+
+    def __ge__(self, other: Any) -> "Tensor":
+        return Tensor._wrap(np.asarray(self.data >= _data(other)))
+
+    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return Tensor._wrap(np.asarray(self.data == _data(other)))
+
+    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return Tensor._wrap(np.asarray(self.data != _data(other)))
+
+    # --- element-wise math ---
+
+    def exp(self) -> "Tensor":
+        return Exp.apply(self)
+
+    def log(self) -> "Tensor":
+        return Log.apply(self)
+
+    def sqrt(self) -> "Tensor":
+        return Sqrt.apply(self)
+
+    def abs(self) -> "Tensor":
+        return Abs.apply(self)
+
+    def sin(self) -> "Tensor":
+        return Sin.apply(self)
+
+    def cos(self) -> "Tensor":
+        return Cos.apply(self)
+
+    def tanh(self) -> "Tensor":
+        return Tanh.apply(self)
+
+    def sigmoid(self) -> "Tensor":
+        return Sigmoid.apply(self)
+
+    def relu(self) -> "Tensor":
+        return ReLU.apply(self)
+
+    def clip(self, min: Any = None, max: Any = None) -> "Tensor":
+        """Limit values to [min, max] (either may be None); gradient 1 inside, bounds included."""
+        if min is None and max is None:
+            raise ValueError("clip needs at least one of min and max")
+        return Clip.apply(self, _bound(min), _bound(max))
+
+    # --- reductions ---
+
+    def sum(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+        return Sum.apply(self, _axis(axis), keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+        """Arithmetic mean: sum(x) / n, n the number of values reduced over ``axis``."""
+        axis = _axis(axis)
+        n = _count(self.data.shape, axis)
+        if n == 0:
+            raise ValueError(f"mean of an empty selection (shape {self.shape}, axis={axis})")
+        return Sum.apply(self, axis, keepdims) * (1.0 / n)
+
+    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> "Tensor":
+        """Variance sum((x - mean)**2) / (n - ddof); ddof=0 is NumPy's population variance."""
+        axis = _axis(axis)
+        n = _count(self.data.shape, axis)
+        if n - ddof <= 0:
+            raise ValueError(f"var needs more than ddof={ddof} values along axis={axis}, "
+                             f"got {n} (shape {self.shape})")
+        centered = self - self.mean(axis=axis, keepdims=True)
+        return (centered * centered).sum(axis=axis, keepdims=keepdims) * (1.0 / (n - ddof))
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+        return Max.apply(self, _axis(axis), keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+        return Min.apply(self, _axis(axis), keepdims)
+
+    def argmax(self, axis: Any = None) -> "Tensor":
+        """Index of the largest value (no gradient)."""
+        return Tensor._wrap(np.asarray(self.data.argmax(axis=axis)))
+
+    def argmin(self, axis: Any = None) -> "Tensor":
+        """Index of the smallest value (no gradient)."""
+        return Tensor._wrap(np.asarray(self.data.argmin(axis=axis)))
+
+    def softmax(self, axis: int = -1) -> "Tensor":
+        return Softmax.apply(self, axis)
+
+    def log_softmax(self, axis: int = -1) -> "Tensor":
+        return LogSoftmax.apply(self, axis)
+
+    # --- shape ---
+
+    def reshape(self, *shape: Any) -> "Tensor":
+        return Reshape.apply(self, _shape_arg(shape))
+
+    def flatten(self) -> "Tensor":
+        """All elements in one axis (a reshape to (size,))."""
+        return Reshape.apply(self, (self.data.size,))
+
+    def transpose(self, *axes: Any) -> "Tensor":
+        """Permute axes as NumPy does; no axes reverses them."""
+        return Transpose.apply(self, _axes_arg(axes, self.data.ndim))
+
+    def swapaxes(self, axis1: int, axis2: int) -> "Tensor":
+        axes = list(range(self.data.ndim))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return Transpose.apply(self, tuple(axes))
+
+    def broadcast_to(self, *shape: Any) -> "Tensor":
+        return BroadcastTo.apply(self, _shape_arg(shape))
+
+    def __getitem__(self, index: Any) -> "Tensor":
+        return GetItem.apply(self, _index(index))
+
+    def matmul(self, other: Any) -> "Tensor":
+        return MatMul.apply(self, _operand(other))
+
+
+# --- argument helpers ---
+
+def _operand(x: Any) -> Any:
+    """The other operand of a binary op, made safe for the dtype rules.
+
+    NumPy scalars become Python numbers, which do not upcast (float32 * np.float64(2)
+    stays float32, as a Python scalar does); lists become Tensors with the default dtype.
+    """
+    if isinstance(x, (Tensor, np.ndarray, int, float)) and not isinstance(x, np.generic):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, list):
+        return Tensor(x)
+    raise TypeError(f"unsupported operand type for a Tensor operation: {type(x).__name__}")
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else _operand(x)
+
+
+def _bound(x: Any) -> Any:
+    if x is None:
+        return None
+    x = _operand(x)
+    if isinstance(x, Tensor):
+        return x.data  # bounds are constants: clip passes no gradient to them
+    return x
+
+
+def _axis(axis: Any) -> Any:
+    if axis is None or isinstance(axis, (int, np.integer)):
+        return None if axis is None else int(axis)
+    return tuple(int(a) for a in axis)
+
+
+def _count(shape: tuple, axis: Any) -> int:
+    """How many values a reduction over ``axis`` combines into each result."""
+    n = 1
+    for a in range(len(shape)) if axis is None else ((axis,) if isinstance(axis, int) else axis):
+        if not -len(shape) <= a < len(shape):
+            raise np.exceptions.AxisError(a, len(shape))
+        n *= shape[a]
+    return n
+
+
+def _shape_arg(shape: tuple) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _axes_arg(axes: tuple, ndim: int) -> tuple:
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list, np.ndarray)):
+        axes = tuple(axes[0])
+    if not axes or axes == (None,):
+        return tuple(range(ndim - 1, -1, -1))
+    return tuple(int(a) for a in axes)
+
+
+def _index(index: Any) -> Any:
+    """An index with Tensors replaced by their data (indices carry no gradient)."""
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    return index
+
+
+# The ops import Function, which imports this module: import them once Tensor exists.
+from . import autograd  # noqa: E402
+from .ops.elementwise import (  # noqa: E402
+    Abs, Add, Clip, Cos, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sin, Sqrt, Sub, Tanh,
+    Maximum, Minimum,
+)
+from .ops.linalg import MatMul  # noqa: E402
+from .ops.nn import LogSoftmax, Softmax  # noqa: E402
+from .ops.reduce import Max, Min, Sum  # noqa: E402
+from .ops.shape import BroadcastTo, GetItem, Reshape, Transpose  # noqa: E402
+
+_UFUNC_OPS = {
+    np.add: Add.apply, np.subtract: Sub.apply, np.multiply: Mul.apply,
+    np.true_divide: Div.apply, np.power: Pow.apply, np.matmul: MatMul.apply,
+    np.negative: Neg.apply, np.positive: lambda x: x,
+    np.exp: Exp.apply, np.log: Log.apply, np.sqrt: Sqrt.apply, np.absolute: Abs.apply,
+    np.sin: Sin.apply, np.cos: Cos.apply, np.tanh: Tanh.apply,
+    np.maximum: Maximum.apply, np.minimum: Minimum.apply,
+    np.square: lambda x: Mul.apply(x, x),
+}
+for _ufunc in (np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+               np.sign, np.isnan, np.isinf, np.isfinite, np.logical_not):
+    _UFUNC_OPS[_ufunc] = (lambda u: lambda *xs: Tensor._wrap(np.asarray(u(*(_data(x) for x in xs)))))(_ufunc)
