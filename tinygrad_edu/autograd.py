@@ -249,15 +249,26 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
         while ready:
             fn = ready.pop()
             inputs = fn.inputs
-            if fn.n_outputs == 1:
-                gys = (grads.pop(fn, None),)
+            if fn.n_outputs == 1:  # the common case, kept lean
+                gy = grads.pop(fn, None)
+                if wanted and fn in wanted:
+                    _capture_non_leaf(fn, (gy,), wanted, capture)
+                if gy is None:
+                    gxs = None
+                elif create_graph:
+                    gxs = _backward_recorded(fn, gy)
+                else:
+                    gxs = type(fn).backward(fn, gy)
             else:
                 gys = (grads.pop(fn, None),) + tuple(
                     grads.pop((fn, i), None) for i in range(1, fn.n_outputs))
-            if fn in wanted:
-                for x in wanted[fn]:
-                    capture[1][id(x)] = gys[x.output_index]
-            gxs = _call_backward(fn, gys, create_graph)
+                if wanted and fn in wanted:
+                    _capture_non_leaf(fn, gys, wanted, capture)
+                gxs = _call_multi_output_backward(fn, gys, create_graph)
+            if type(gxs) is not tuple:
+                gxs = _as_gradient_tuple(fn, gxs)
+            elif len(gxs) != len(inputs):
+                raise _gradient_count_error(fn, len(gxs))
             for x, gx in zip(inputs, gxs):
                 if not isinstance(x, Tensor):
                     continue
@@ -285,29 +296,53 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                         ready.append(c)
             if not retain_graph:
                 fn.inputs = None
-                fn.saved = None
+                del fn.saved_tensors
     finally:
         _grad_enabled = previous_mode
 
 
-def _call_backward(fn, gys: tuple, create_graph: bool) -> tuple:
-    """Run ``fn``'s backward on its output gradients; one gradient (or None) per input."""
-    if fn.saved is None:
-        raise RuntimeError(FREED_GRAPH_MESSAGE)
+def _capture_non_leaf(fn, gys: tuple, wanted: dict, capture) -> None:
+    for x in wanted[fn]:
+        capture[1][id(x)] = gys[x.output_index]
+
+
+def _backward_recorded(fn, *gys: Any) -> Any:
+    """Run ``fn.backward`` with its saved inputs/outputs as graph Tensors (create_graph)."""
+    saved = fn.saved_tensors
+    fn.saved_tensors = fn.graph_values(saved)
+    try:
+        return type(fn).backward(fn, *gys)
+    finally:
+        fn.saved_tensors = saved
+
+
+def _call_multi_output_backward(fn, gys: tuple, create_graph: bool) -> Any:
+    """Run the backward of a Function with several outputs."""
     if all(g is None for g in gys):  # nothing flowed into this node
-        return (None,) * len(fn.inputs)
-    if fn.n_outputs > 1:  # a missing output gradient is a zero one, as in PyTorch
-        gys = tuple(g if g is not None else _zeros_like_output(fn, i, create_graph)
-                    for i, g in enumerate(gys))
-    gxs = type(fn).backward(fn, *gys)
-    if type(gxs) is not tuple:
-        gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
-    if len(gxs) != len(fn.inputs):
-        raise RuntimeError(
-            f"{type(fn).__name__}.backward returned {len(gxs)} gradients, expected "
-            f"{len(fn.inputs)} (one per argument of apply(), None for non-tensors)"
-        )
+        return None
+    # A missing output gradient is a zero one, as in PyTorch.
+    gys = tuple(g if g is not None else _zeros_like_output(fn, i, create_graph)
+                for i, g in enumerate(gys))
+    if create_graph:
+        return _backward_recorded(fn, *gys)
+    return type(fn).backward(fn, *gys)
+
+
+def _as_gradient_tuple(fn, gxs: Any) -> tuple:
+    """What a backward returned, as one gradient (or None) per argument of apply()."""
+    n = len(fn.inputs)
+    if gxs is None:
+        return (None,) * n
+    gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
+    if len(gxs) != n:
+        raise _gradient_count_error(fn, len(gxs))
     return gxs
+
+
+def _gradient_count_error(fn, count: int) -> RuntimeError:
+    return RuntimeError(
+        f"{type(fn).__name__}.backward returned {count} gradients, expected "
+        f"{len(fn.inputs)} (one per argument of apply(), None for non-tensors)")
 
 
 def _zeros_like_output(fn, index: int, create_graph: bool):

@@ -48,17 +48,18 @@ class Function:
 
     Attributes:
         inputs: the arguments of ``apply`` (None once the graph is freed).
-        saved: what ``save_for_backward`` stored (None once the graph is freed).
+        saved_tensors: what ``save_for_backward`` stored (deleted once the graph is freed).
         n_outputs: the number of outputs of ``forward``.
     """
 
-    __slots__ = ("inputs", "saved", "output_ids", "n_outputs", "output_meta", "__dict__", "__weakref__")
+    __slots__ = ("inputs", "saved_tensors", "output_ids", "__dict__", "__weakref__")
+    n_outputs = 1  # set per call when forward returns a tuple
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run the op on ``args`` and record it in the graph when gradients are needed."""
         fn = object.__new__(cls)
-        fn.saved = ()
+        fn.saved_tensors = ()
         data = []
         requires_grad = False
         for a in args:
@@ -74,12 +75,19 @@ class Function:
             return fn._wrap_outputs(y, args, record)
         if type(y) is not np.ndarray:
             y = _as_output_array(y, cls)
+        out = object.__new__(Tensor)  # Tensor._wrap, inlined: this is the hot path
+        out.data = y
+        out.grad = None
+        out.output_index = 0
         if record and y.dtype.kind == "f":
             fn.inputs = args
-            fn.n_outputs = 1
             fn.output_ids = (id(y),)
-            return Tensor._wrap(y, True, fn)
-        return Tensor._wrap(y)
+            out._requires_grad = True
+            out.creator = fn
+        else:
+            out._requires_grad = False
+            out.creator = None
+        return out
 
     def _wrap_outputs(self, ys: tuple, args: tuple, record: bool) -> tuple:
         ys = tuple(y if type(y) is np.ndarray else _as_output_array(y, type(self)) for y in ys)
@@ -103,22 +111,23 @@ class Function:
         raise NotImplementedError("a Function subclass must define backward(ctx, *grad_outputs)")
 
     def save_for_backward(self, *values: Any) -> None:
-        """Keep arrays (inputs, outputs or anything computed) for ``backward``."""
-        self.saved = values
+        """Keep arrays (inputs, outputs or anything computed) for ``backward``.
 
-    @property
-    def saved_tensors(self) -> tuple:
-        """What ``save_for_backward`` kept, in the backward pass's type.
-
-        Arrays when only first-order gradients are computed; under ``create_graph=True``
-        a saved input or output comes back as its graph Tensor, so second order flows
-        through it.
+        ``backward`` reads them back as ``ctx.saved_tensors``: arrays when only first-order
+        gradients are computed; under ``create_graph=True`` a saved input or output comes
+        back as its graph Tensor, so second order flows through it.
         """
-        if self.saved is None:
+        self.saved_tensors = values
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes that are not set: saved_tensors after the graph was freed.
+        if name == "saved_tensors":
             raise RuntimeError(autograd.FREED_GRAPH_MESSAGE)
-        if not autograd._grad_enabled or getattr(self, "inputs", None) is None:
-            return self.saved
-        return tuple(self._graph_value(v) for v in self.saved)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def graph_values(self, saved: tuple) -> tuple:
+        """``saved`` with saved inputs/outputs replaced by graph Tensors (for create_graph)."""
+        return tuple(self._graph_value(v) for v in saved)
 
     def _graph_value(self, value: Any) -> Any:
         if type(value) is not np.ndarray:

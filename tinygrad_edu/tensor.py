@@ -138,7 +138,9 @@ class Tensor:
         op = _UFUNC_OPS.get(ufunc)
         if method != "__call__" or kwargs or op is None:
             return NotImplemented
-        return op(*inputs)
+        # A NumPy scalar acts as a Python number: np.float64(2) * t keeps t's dtype, as
+        # t * np.float64(2) does (see _operand).
+        return op(*(x.item() if isinstance(x, np.generic) else x for x in inputs))
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
@@ -162,10 +164,10 @@ class Tensor:
         return (self[i] for i in range(len(self.data)))
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self.data.item())  # any one-element tensor, as in PyTorch
 
     def __int__(self) -> int:
-        return int(self.data)
+        return int(self.data.item())
 
     def __bool__(self) -> bool:
         return bool(self.data)
@@ -368,10 +370,12 @@ def _operand(x: Any) -> Any:
     NumPy scalars become Python numbers, which do not upcast (float32 * np.float64(2)
     stays float32, as a Python scalar does); lists become Tensors with the default dtype.
     """
-    if isinstance(x, (Tensor, np.ndarray, int, float)) and not isinstance(x, np.generic):
+    if type(x) is float or type(x) is int or isinstance(x, (Tensor, np.ndarray)):
         return x
     if isinstance(x, np.generic):
         return x.item()
+    if isinstance(x, (int, float)):  # bool, and int/float subclasses
+        return x
     if isinstance(x, list):
         return Tensor(x)
     raise TypeError(f"unsupported operand type for a Tensor operation: {type(x).__name__}")

@@ -70,7 +70,8 @@ class Pow(Function):
     """y = x0 ** x1;  dy/dx0 = x1 * x0**(x1 - 1), dy/dx1 = y * log(x0).
 
     Domain: for a tensor exponent, x0 > 0. As PyTorch, dy/dx1 is taken as 0 where x0 == 0
-    (there y = 0 for positive exponents, and 0 * log(0) has no other sensible value).
+    (there y = 0 for positive exponents, and 0 * log(0) has no other sensible value), and
+    dy/dx0 as 0 where x1 == 0 (y = 1 there, even at x0 == 0, where 0 * 0**-1 would be nan).
     """
 
     def forward(self, x0, x1):
@@ -81,7 +82,7 @@ class Pow(Function):
     def backward(self, gy):
         x0, x1, y = self.saved_tensors
         needs = self.needs_input_grad
-        gx0 = gy * x1 * x0 ** (x1 - 1) if needs[0] else None
+        gx0 = gy * x1 * x0 ** (x1 - 1 + (x1 == 0)) if needs[0] else None
         gx1 = gy * y * np.log(x0 + (x0 == 0)) if needs[1] else None
         return gx0, gx1
 

@@ -78,7 +78,8 @@ class Transpose(Function):
     """y = x with axes permuted by ``axes``;  dL/dx = dL/dy permuted by the inverse."""
 
     def forward(self, x, axes):
-        self.inverse = tuple(int(i) for i in np.argsort(axes))
+        # Normalise negative axes first: argsort((-1, 0)) is not the inverse of (1, 0).
+        self.inverse = tuple(int(i) for i in np.argsort([a % x.ndim for a in axes]))
         return x.transpose(axes)
 
     def backward(self, gy):
