@@ -10,6 +10,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .tensor import Tensor
+
 
 def numerical_diff(f: Callable[[Any], Any], x: Any, h: float = 1e-4) -> Any:
     """The derivative of a one-variable function by central difference.
@@ -53,7 +55,8 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, h: float =
         array([6., 8.])
     """
     _check_step(h)
-    x = getattr(x, "data", x)
+    if isinstance(x, Tensor):
+        x = x.data
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(
             "numerical_gradient needs a float ndarray to perturb in place, got "
@@ -95,7 +98,7 @@ def gradient_descent(f: Callable[[np.ndarray], Any], init_x: Any, lr: float = 0.
         raise ValueError(f"lr must be >= 0, got {lr}")
     if int(step_num) != step_num or step_num < 0:
         raise ValueError(f"step_num must be a non-negative integer, got {step_num}")
-    x = np.array(getattr(init_x, "data", init_x), copy=True)
+    x = np.array(init_x.data if isinstance(init_x, Tensor) else init_x, copy=True)
     if x.dtype.kind != "f":
         raise TypeError(f"init_x must hold floats, got dtype {x.dtype}; e.g. np.array([2.0, 2.0])")
     for _ in range(int(step_num)):
@@ -109,7 +112,7 @@ def _check_step(h: float) -> None:
 
 
 def _scalar(value: Any) -> float:
-    arr = np.asarray(getattr(value, "data", value))
+    arr = np.asarray(value.data if isinstance(value, Tensor) else value)
     if arr.size != 1:
         raise ValueError(f"f must return a single number, got an array of shape {arr.shape}")
     return float(arr.reshape(()))
