@@ -15,6 +15,7 @@ from .factories import (
 )
 from .numerical import gradient_descent, numerical_diff, numerical_gradient
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .serialization import load, save
 from . import nn, optim  # noqa: E402  (after Tensor: they build on it)
 
 __version__ = "0.1.0"
@@ -27,4 +28,5 @@ __all__ = [
     "manual_seed",
     "numerical_diff", "numerical_gradient", "gradient_descent",
     "gradcheck", "gradgradcheck", "GradcheckError",
+    "save", "load", "nn", "optim",
 ]

@@ -277,12 +277,12 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                     if type(gx) is not grad_type:
                         gx = _normalize_grad(gx, create_graph)
                     if gx.shape != x.data.shape:
-                        gx = sum_to(gx, x.data.shape)
-                        if gx.shape != x.data.shape:
+                        if not _broadcasts_to(x.data.shape, tuple(gx.shape)):
                             raise RuntimeError(
                                 f"{type(fn).__name__}.backward returned a gradient of shape "
                                 f"{tuple(gx.shape)} for an input of shape {x.shape}"
                             )
+                        gx = sum_to(gx, x.data.shape)
                     if c is None:
                         _deliver(x, gx, capture, create_graph)
                     else:
@@ -299,6 +299,12 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                 del fn.saved_tensors
     finally:
         _grad_enabled = previous_mode
+
+
+def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+    """Does ``shape`` broadcast to ``target``? Only then can a gradient be summed back."""
+    lead = len(target) - len(shape)
+    return lead >= 0 and all(n == 1 or n == target[lead + i] for i, n in enumerate(shape))
 
 
 def _capture_non_leaf(fn, gys: tuple, wanted: dict, capture) -> None:
@@ -378,8 +384,9 @@ def _deliver(x, gx, capture, create_graph: bool) -> None:
     if gx.dtype != x.data.dtype:  # e.g. a float64 constant mixed into a float32 model
         gx = gx.astype(x.data.dtype)
     if x.grad is None:
-        # Own the array: a gradient may be a read-only broadcast view or shared with
-        # another leaf, and users may scale .grad in place.
-        x.grad = Tensor._wrap(gx if gx.flags.writeable else gx.copy())
+        # Own the array: a gradient may be a read-only broadcast view, or shared with
+        # another leaf (Add hands one array to both inputs) or with the caller's grad=,
+        # and users may scale .grad in place.
+        x.grad = Tensor._wrap(gx.copy())
     else:
         x.grad = Tensor._wrap(x.grad.data + gx)

@@ -74,7 +74,7 @@ class Function:
         if type(y) is tuple:
             return fn._wrap_outputs(y, args, record)
         if type(y) is not np.ndarray:
-            y = _as_output_array(y, cls)
+            y = fn._output_array(y)
         out = object.__new__(Tensor)  # Tensor._wrap, inlined: this is the hot path
         out.data = y
         out.grad = None
@@ -90,7 +90,7 @@ class Function:
         return out
 
     def _wrap_outputs(self, ys: tuple, args: tuple, record: bool) -> tuple:
-        ys = tuple(y if type(y) is np.ndarray else _as_output_array(y, type(self)) for y in ys)
+        ys = tuple(y if type(y) is np.ndarray else self._output_array(y) for y in ys)
         if not (record and any(y.dtype.kind == "f" for y in ys)):
             return tuple(Tensor._wrap(y) for y in ys)
         self.inputs = args
@@ -99,6 +99,18 @@ class Function:
         self.output_meta = tuple((y.shape, y.dtype) for y in ys)
         return tuple(Tensor._wrap(y, y.dtype.kind == "f", self if y.dtype.kind == "f" else None, i)
                      for i, y in enumerate(ys))
+
+    def _output_array(self, y: Any) -> np.ndarray:
+        """``y`` as an ndarray; a saved ``y`` is swapped for it too.
+
+        A ufunc on a 0-d array returns a NumPy scalar (``np.exp(np.array(0.))``): the saved
+        value must be the output's own array, or second order would treat it as a constant.
+        """
+        array = _as_output_array(y, type(self))
+        saved = self.saved_tensors
+        if saved and any(v is y for v in saved):
+            self.saved_tensors = tuple(array if v is y else v for v in saved)
+        return array
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:

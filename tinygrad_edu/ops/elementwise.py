@@ -82,7 +82,9 @@ class Pow(Function):
     def backward(self, gy):
         x0, x1, y = self.saved_tensors
         needs = self.needs_input_grad
-        gx0 = gy * x1 * x0 ** (x1 - 1 + (x1 == 0)) if needs[0] else None
+        # Where x0 == x1 == 0, use base 1: x1 * 1**(x1 - 1) = 0 instead of 0 * 0**-1 = nan.
+        # (Masking x1 == 0 alone would also change d(gx0)/dx1 there for x0 != 0.)
+        gx0 = gy * x1 * (x0 + (x0 == 0) * (x1 == 0)) ** (x1 - 1) if needs[0] else None
         gx1 = gy * y * np.log(x0 + (x0 == 0)) if needs[1] else None
         return gx0, gx1
 

@@ -1,0 +1,87 @@
+"""Adagrad: per-coordinate learning rates from the sum of all past squared gradients."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from .optimizer import Optimizer, check_number
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad (Duchi, Hazan & Singer, 2011, "Adaptive Subgradient Methods for Online
+    Learning and Stochastic Optimization"), with ``torch.optim.Adagrad``'s update rule.
+
+    For each parameter p with gradient g, step number t = 1, 2, ... does::
+
+        g = g + weight_decay * p                         # if weight_decay != 0
+        clr = lr / (1 + (t - 1) * lr_decay)
+        sum = sum + g**2                         # starts at initial_accumulator_value
+        p = p - clr * g / (sqrt(sum) + eps)              # eps outside the sqrt
+
+    Coordinates with large past gradients get small steps; the steps only shrink, so
+    Adagrad suits convex problems better than long non-convex training.
+
+    Args:
+        params: Tensors to optimize, or parameter groups (dicts), see ``Optimizer``.
+        lr: learning rate (default 1e-2), >= 0.
+        lr_decay: learning-rate decay per step (default 0), >= 0.
+        weight_decay: L2 penalty coefficient (default 0), >= 0.
+        initial_accumulator_value: starting value of ``sum`` (default 0), >= 0.
+        eps: added to the denominator for stability (default 1e-10), >= 0.
+
+    State (per parameter): ``step``, ``sum``.
+
+    Raises:
+        ValueError: a hyper-parameter is out of range, e.g. "lr_decay must be >= 0, got -1".
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0,
+                 eps: float = 1e-10) -> None:
+        defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, eps=eps)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        check_number("lr", group["lr"])
+        check_number("lr_decay", group["lr_decay"])
+        check_number("weight_decay", group["weight_decay"])
+        check_number("initial_accumulator_value", group["initial_accumulator_value"])
+        check_number("eps", group["eps"])
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Do one update of every parameter whose ``.grad`` is not None.
+
+        Args:
+            closure: optional function that recomputes the loss (run with grad enabled).
+
+        Returns:
+            The closure's loss, or None.
+        """
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr = float(group["lr"])
+            lr_decay = float(group["lr_decay"])
+            weight_decay = float(group["weight_decay"])
+            eps = float(group["eps"])
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad.data                    # never modified in place: may be shared
+                state = self.state.get(p)
+                if not state:
+                    init = float(group["initial_accumulator_value"])
+                    state = self.state[p] = {"step": 0, "sum": np.full_like(p.data, init)}
+                state["step"] += 1
+                if weight_decay != 0:
+                    g = p.data * weight_decay + g
+                clr = lr / (1.0 + (state["step"] - 1) * lr_decay)
+                state_sum = state["sum"]
+                state_sum += g * g
+                std = np.sqrt(state_sum)
+                std += eps
+                np.divide(g, std, out=std)
+                std *= clr
+                p.data -= std
+        return loss

@@ -1,0 +1,237 @@
+"""Optimizer: the base class that holds parameter groups and per-parameter state.
+
+A subclass writes ``_check_group`` (validate its hyper-parameters) and ``step``;
+everything else (param groups, ``zero_grad``, ``state_dict``) lives here.
+"""
+from __future__ import annotations
+
+import numbers
+from collections import defaultdict
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from .. import autograd
+from ..tensor import Tensor
+
+
+class Optimizer:
+    """Base class of all optimizers: parameter groups, state, ``zero_grad``, ``state_dict``.
+
+    Args:
+        params: an iterable of Tensors that require grad (e.g. ``model.parameters()``),
+            or an iterable of dicts, each a parameter group: ``{'params': [...], 'lr': ...}``
+            with its own values for any hyper-parameter (the others come from ``defaults``).
+        defaults: the default value of every hyper-parameter of the optimizer.
+
+    Attributes:
+        param_groups: a list of dicts; each has ``'params'`` (a list of Tensors) and one
+            entry per hyper-parameter (``'lr'``, ...). Change ``group['lr']`` to change
+            the learning rate (that is what the schedulers do).
+        state: per-parameter state, a dict keyed by the parameter Tensor (empty for a
+            parameter not yet updated), whose values are dicts with PyTorch's keys
+            (``'step'``, ``'exp_avg'``, ``'momentum_buffer'``...).
+
+    Raises:
+        TypeError: ``params`` is a single Tensor or a set, or holds something not a Tensor.
+        ValueError: ``params`` is empty; a parameter does not require grad, is not a leaf,
+            or appears twice; a hyper-parameter is out of range.
+    """
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self._check_group(defaults)
+        self.defaults = defaults
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, (Tensor, set, dict)):
+            raise TypeError(
+                "params must be an iterable of Tensors or of dicts (parameter groups), got "
+                f"{type(params).__name__}; e.g. model.parameters() or [w, b]")
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # --- parameter groups ---
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyper-parameters (e.g. a new layer's lr).
+
+        Args:
+            param_group: ``{'params': tensors, ...}``; missing hyper-parameters take the
+                optimizer's defaults.
+
+        Raises:
+            TypeError, ValueError: as for the constructor.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"a parameter group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError("a parameter group needs a 'params' entry")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (set, dict)):
+            raise TypeError("a group's 'params' must be a list of Tensors, got "
+                            f"{type(params).__name__} (a set has no fixed order)")
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got a parameter group with an empty 'params' list")
+        seen = {id(p) for group in self.param_groups for p in group["params"]}
+        for i, p in enumerate(params):
+            _check_param(p, i)
+            if id(p) in seen:
+                raise ValueError(f"params[{i}] (shape {p.shape}) appears more than once in "
+                                 "the optimizer's parameter groups")
+            seen.add(id(p))
+        group = dict(self.defaults)
+        group.update(param_group)
+        group["params"] = params
+        self._check_group(group)
+        self.param_groups.append(group)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        """Raise ValueError for an invalid hyper-parameter (override in a subclass)."""
+
+    # --- the training-loop calls ---
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of all parameters before the next backward.
+
+        Args:
+            set_to_none: set ``.grad`` to None (default, as PyTorch); False puts a new
+                Tensor of zeros instead (the old gradient array is never overwritten,
+                since it may be shared).
+        """
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad = Tensor._wrap(np.zeros_like(p.data))
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; return ``closure()`` if given."""
+        raise NotImplementedError
+
+    def _closure_loss(self, closure: Callable[[], Any] | None) -> Any:
+        if closure is None:
+            return None
+        with autograd.enable_grad():
+            return closure()
+
+    # --- checkpoints ---
+
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state as plain data, in PyTorch's layout.
+
+        Returns:
+            ``{'state': {index: {key: value}}, 'param_groups': [{..., 'params': [index]}]}``
+            where a parameter's index counts through the groups in order. Arrays are
+            copies, so later steps do not change a saved state dict.
+        """
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = []
+            for p in group["params"]:
+                index[id(p)] = len(index)
+                packed["params"].append(index[id(p)])
+            groups.append(packed)
+        state = {}
+        for p, s in self.state.items():
+            if id(p) in index and s:
+                state[index[id(p)]] = {k: v.copy() if isinstance(v, np.ndarray) else v
+                                       for k, v in s.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what ``state_dict`` returned (on an optimizer over the same parameters).
+
+        Hyper-parameters come from the saved groups; state arrays are copied and cast to
+        their parameter's dtype.
+
+        Raises:
+            ValueError: the number of groups, of parameters in a group, or a state
+                array's shape does not match this optimizer's parameters.
+        """
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"loaded state dict has {len(saved_groups)} parameter groups, "
+                             f"the optimizer has {len(self.param_groups)}")
+        params_by_index = {}
+        for g, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    f"loaded param_groups[{g}] has {len(saved['params'])} parameters, the "
+                    f"optimizer's has {len(group['params'])}")
+            for i, p in zip(saved["params"], group["params"]):
+                params_by_index[int(i)] = p
+        state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        for i, saved_state in state_dict["state"].items():
+            p = params_by_index.get(int(i))
+            if p is None:
+                raise ValueError(f"loaded state has an entry for parameter {i}, which is in "
+                                 "no parameter group")
+            state[p] = {k: _load_value(v, p, i, k) for k, v in saved_state.items()}
+        for group, saved in zip(self.param_groups, saved_groups):
+            params = group["params"]
+            group.clear()
+            group.update({k: v for k, v in saved.items() if k != "params"})
+            if isinstance(group.get("betas"), list):
+                group["betas"] = tuple(group["betas"])
+            group["params"] = params
+        self.state = state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params")
+        return "\n".join(lines) + "\n)"
+
+
+# --- helpers for subclasses ---
+
+def _check_param(p: Any, i: int) -> None:
+    if not isinstance(p, Tensor):
+        hint = ("; pass model.parameters(), not named_parameters()"
+                if isinstance(p, tuple) else "")
+        raise TypeError(f"an optimizer can only optimize Tensors, but params[{i}] is a "
+                        f"{type(p).__name__}{hint}")
+    if not p.requires_grad:
+        raise ValueError(f"params[{i}] (shape {p.shape}) does not require grad; create it "
+                         "with requires_grad=True")
+    if p.creator is not None:
+        raise ValueError(f"params[{i}] (shape {p.shape}) is not a leaf tensor (it was "
+                         "computed by an op); optimize the tensors it was computed from")
+
+
+def _load_value(v: Any, p: Tensor, i: Any, key: str) -> Any:
+    if isinstance(v, Tensor):
+        v = v.data
+    if isinstance(v, np.ndarray) and v.ndim > 0:
+        if v.shape != p.shape:
+            raise ValueError(f"loaded state[{i}]['{key}'] has shape {v.shape}, but the "
+                             f"parameter has shape {p.shape}")
+        return v.astype(p.dtype) if v.dtype.kind == "f" else v.copy()
+    if isinstance(v, np.ndarray):  # a 0-d array, e.g. a step count
+        return v.item()
+    return v
+
+
+def check_number(name: str, value: Any, low: float = 0.0, high: float | None = None,
+                 high_open: bool = False) -> None:
+    """Raise ValueError unless ``low <= value <= high`` (``< high`` when ``high_open``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if high is None:
+        if not value >= low:
+            raise ValueError(f"{name} must be >= {low:g}, got {value}")
+    elif not (low <= value < high if high_open else low <= value <= high):
+        bracket = ")" if high_open else "]"
+        raise ValueError(f"{name} must be in [{low:g}, {high:g}{bracket}, got {value}")

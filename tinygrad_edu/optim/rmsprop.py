@@ -1,0 +1,114 @@
+"""RMSprop: divide the gradient by a running root mean square of recent gradients."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from .optimizer import Optimizer, check_number
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop (Hinton, Coursera lecture 6e, 2012), with ``torch.optim.RMSprop``'s rule.
+
+    For each parameter p with gradient g, one ``step()`` does::
+
+        g = g + weight_decay * p                            # if weight_decay != 0
+        square_avg = alpha * square_avg + (1 - alpha) * g**2          # starts at 0
+        if centered:                                        # Graves, 2013
+            grad_avg = alpha * grad_avg + (1 - alpha) * g               # starts at 0
+            avg = sqrt(square_avg - grad_avg**2) + eps
+        else:
+            avg = sqrt(square_avg) + eps                    # eps outside the sqrt
+        if momentum > 0:
+            buf = momentum * buf + g / avg                  # starts at 0
+            p = p - lr * buf
+        else:
+            p = p - lr * g / avg
+
+    There is no bias correction: the first steps are large (square_avg starts at 0).
+    ``centered`` divides by an estimate of the gradient's variance instead of its raw
+    second moment (Graves, 2013, "Generating sequences with recurrent neural networks").
+
+    Args:
+        params: Tensors to optimize, or parameter groups (dicts), see ``Optimizer``.
+        lr: learning rate (default 1e-2), >= 0.
+        alpha: smoothing constant of the running averages (default 0.99), in [0, 1].
+        eps: added to the denominator for stability (default 1e-8), >= 0.
+        weight_decay: L2 penalty coefficient (default 0), >= 0.
+        momentum: momentum factor (default 0), >= 0.
+        centered: normalize by the centered second moment (default False).
+
+    State (per parameter): ``step``, ``square_avg``, ``momentum_buffer`` (momentum > 0),
+    ``grad_avg`` (centered).
+
+    Raises:
+        ValueError: a hyper-parameter is out of range, e.g. "alpha must be in [0, 1], got 2".
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
+                 centered: bool = False) -> None:
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                        momentum=momentum, centered=centered)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        check_number("lr", group["lr"])
+        check_number("alpha", group["alpha"], 0.0, 1.0)
+        check_number("eps", group["eps"])
+        check_number("weight_decay", group["weight_decay"])
+        check_number("momentum", group["momentum"])
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Do one update of every parameter whose ``.grad`` is not None.
+
+        Args:
+            closure: optional function that recomputes the loss (run with grad enabled).
+
+        Returns:
+            The closure's loss, or None.
+        """
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            lr = float(group["lr"])
+            alpha = float(group["alpha"])
+            eps = float(group["eps"])
+            weight_decay = float(group["weight_decay"])
+            momentum = float(group["momentum"])
+            centered = group["centered"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad.data
+                state = self.state.get(p)
+                if not state:
+                    state = self.state[p] = {"step": 0, "square_avg": np.zeros_like(p.data)}
+                state["step"] += 1
+                if weight_decay != 0:
+                    g = p.data * weight_decay + g
+                square_avg = state["square_avg"]
+                square_avg *= alpha
+                square_avg += (1.0 - alpha) * g * g
+                if centered:
+                    grad_avg = state.get("grad_avg")
+                    if grad_avg is None:
+                        grad_avg = state["grad_avg"] = np.zeros_like(p.data)
+                    grad_avg += (1.0 - alpha) * (g - grad_avg)
+                    avg = square_avg - grad_avg * grad_avg
+                    np.sqrt(avg, out=avg)
+                else:
+                    avg = np.sqrt(square_avg)
+                avg += eps
+                if momentum > 0:
+                    buf = state.get("momentum_buffer")
+                    if buf is None:
+                        buf = state["momentum_buffer"] = np.zeros_like(p.data)
+                    buf *= momentum
+                    buf += g / avg
+                    p.data -= lr * buf
+                else:
+                    np.divide(g, avg, out=avg)
+                    avg *= lr
+                    p.data -= avg
+        return loss

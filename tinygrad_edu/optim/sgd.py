@@ -1,0 +1,94 @@
+"""SGD: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from .optimizer import Optimizer, check_number
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, with exactly ``torch.optim.SGD``'s update rule.
+
+    For each parameter p with gradient g, one ``step()`` does::
+
+        g = g + weight_decay * p                   # L2 penalty (weight_decay != 0)
+        if momentum != 0:
+            buf = g                                # first step: the buffer starts at g
+            buf = momentum * buf + (1 - dampening) * g       # later steps
+            g = g + momentum * buf  if nesterov  else  buf
+        p = p - lr * g
+
+    With ``momentum = 0`` this is plain gradient descent ``p -= lr * g``. The momentum form
+    is PyTorch's (Sutskever et al., 2013, "On the importance of initialization and
+    momentum in deep learning"): lr multiplies the whole buffer, so it equals the
+    "v = momentum * v - lr * g; p += v" form of many textbooks while lr is constant.
+    Nesterov momentum follows the same paper.
+
+    Args:
+        params: Tensors to optimize, or parameter groups (dicts), see ``Optimizer``.
+        lr: learning rate (default 1e-3), >= 0.
+        momentum: momentum factor (default 0), >= 0.
+        dampening: scale (1 - dampening) on the new gradient in the buffer (default 0).
+        weight_decay: L2 penalty coefficient (default 0), >= 0.
+        nesterov: use Nesterov momentum (needs momentum > 0 and dampening = 0).
+
+    State (per parameter): ``momentum_buffer`` when momentum != 0.
+
+    Raises:
+        ValueError: a hyper-parameter is out of range, e.g. "lr must be >= 0, got -0.1".
+
+    Example:
+        >>> opt = tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0,
+                 nesterov: bool = False) -> None:
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        check_number("lr", group["lr"])
+        check_number("momentum", group["momentum"])
+        check_number("dampening", group["dampening"], 0.0, 1.0)
+        check_number("weight_decay", group["weight_decay"])
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("nesterov momentum needs momentum > 0 and dampening = 0, got "
+                             f"momentum={group['momentum']}, dampening={group['dampening']}")
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Do one update of every parameter whose ``.grad`` is not None.
+
+        Args:
+            closure: optional function that recomputes the loss (run with grad enabled).
+
+        Returns:
+            The closure's loss, or None.
+        """
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            # Python floats: a NumPy float64 scalar would upcast float32 arithmetic.
+            lr = float(group["lr"])
+            momentum = float(group["momentum"])
+            dampening = float(group["dampening"])
+            weight_decay = float(group["weight_decay"])
+            nesterov = group["nesterov"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad.data                    # never modified in place: may be shared
+                if weight_decay != 0:
+                    g = p.data * weight_decay + g
+                if momentum != 0:
+                    state = self.state.setdefault(p, {})
+                    buf = state.get("momentum_buffer")
+                    if buf is None:
+                        buf = state["momentum_buffer"] = g.copy()
+                    else:
+                        buf *= momentum
+                        buf += g if dampening == 0 else (1.0 - dampening) * g
+                    g = g + momentum * buf if nesterov else buf
+                p.data -= lr * g
+        return loss
