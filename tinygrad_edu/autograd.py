@@ -30,56 +30,80 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-class set_grad_enabled:
-    """Turn graph recording on or off; as a call, a context manager, or a decorator."""
+class _GradMode:
+    """Sets grad mode to ``self.mode`` inside a ``with`` block or a decorated function."""
 
-    def __init__(self, mode: bool) -> None:
-        global _grad_enabled
-        self.prev = _grad_enabled
-        self.mode = bool(mode)
-        _grad_enabled = self.mode
+    mode: bool
+
+    def __init__(self) -> None:
+        self._previous: list[bool] = []  # a stack: the same object may be entered again
 
     def __enter__(self) -> None:
-        return None
+        global _grad_enabled
+        self._previous.append(_grad_enabled)
+        _grad_enabled = self.mode
 
     def __exit__(self, *exc: Any) -> None:
         global _grad_enabled
-        _grad_enabled = self.prev
+        _grad_enabled = self._previous.pop()
 
     def __call__(self, func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with type(self)(self.mode) if type(self) is set_grad_enabled else type(self)():
+            with self:
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 
 
-class no_grad(set_grad_enabled):
-    """Record no graph inside: ``with tg.no_grad(): ...`` or ``@tg.no_grad()``.
+class no_grad(_GradMode):
+    """Record no graph inside: ``with tg.no_grad(): ...``, ``@tg.no_grad()`` or ``@tg.no_grad``.
 
     Use it for evaluation and for parameter updates: results do not require grad.
     """
 
-    def __init__(self) -> None:
-        self.mode = False
+    mode = False
 
-    def __enter__(self) -> None:
-        global _grad_enabled
-        self.prev = _grad_enabled
-        _grad_enabled = False
+    def __new__(cls, func: Any = None) -> Any:
+        if func is not None:  # used bare as a decorator: @tg.no_grad
+            return cls()(func)
+        return super().__new__(cls)
+
+    def __init__(self, func: Any = None) -> None:
+        super().__init__()
 
 
 class enable_grad(no_grad):
-    """Record the graph again inside a ``no_grad`` block."""
+    """Record the graph again inside a ``no_grad`` block (context manager or decorator)."""
 
-    def __init__(self) -> None:
-        self.mode = True
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Turn graph recording on or off: as a call it takes effect at once; as a context
+    manager or decorator it restores the previous mode afterwards."""
+
+    def __init__(self, mode: bool) -> None:
+        global _grad_enabled
+        super().__init__()
+        self.mode = bool(mode)
+        self._previous.append(_grad_enabled)
+        _grad_enabled = self.mode
 
     def __enter__(self) -> None:
+        return None  # already set by __init__
+
+    def __call__(self, func: F) -> F:
         global _grad_enabled
-        self.prev = _grad_enabled
-        _grad_enabled = True
+        _grad_enabled = self._previous.pop()  # as a decorator it must not act at once
+        mode = self.mode
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
 
 
 # --- the backward engine ---
