@@ -402,6 +402,8 @@ def _axis(axis: Any) -> Any:
 
 def _count(shape: tuple, axis: Any) -> int:
     """How many values a reduction over ``axis`` combines into each result."""
+    if not shape:  # a 0-d tensor holds one value (NumPy accepts axis 0 or -1 for it)
+        return 1
     n = 1
     for a in range(len(shape)) if axis is None else ((axis,) if isinstance(axis, int) else axis):
         if not -len(shape) <= a < len(shape):

@@ -7,7 +7,7 @@ from .shape import broadcast_to
 
 def _kept_shape(shape: tuple, axis) -> tuple:
     """``shape`` with the reduced axes kept as size 1 (what keepdims=True gives)."""
-    if axis is None:
+    if axis is None or not shape:  # NumPy lets a 0-d array be reduced over axis 0 or -1
         return (1,) * len(shape)
     axes = {a % len(shape) for a in ((axis,) if isinstance(axis, int) else axis)}
     return tuple(1 if i in axes else n for i, n in enumerate(shape))

@@ -1,0 +1,222 @@
+"""The op table: one row per differentiable op, read by the forward and gradient tests.
+
+A row says how to call our op (``fn``), what NumPy computes for it (``ref``, written
+independently of our code), and where it is safe to test (``cases``, a strategy drawing a
+``strategies.Case``: the arrays that become tensors and the constant keyword arguments).
+Flags record what the strategy has to respect and what the table cannot check, which
+``test_ops_conventions.py`` checks by hand-computed examples:
+
+- ``kink``: not differentiable somewhere (relu and abs at 0, clip at its bounds, the
+  max of tied values); the strategy stays a margin away.
+- ``distinct``: ties change the gradient (max, min, maximum, minimum); the strategy
+  draws values that are pairwise distinct by a margin.
+- ``shape``: a constraint on the input shapes, in words.
+- ``linear``: the second derivative is identically zero (gradgradcheck still runs: it
+  checks that backward is itself differentiable, e.g. GetItem's scatter-add).
+- ``example_scale``: run this fraction of the profile's examples (slow rows only).
+- ``via_grad``: the row runs an internal op through ``tg.grad(..., create_graph=True)``
+  (it enables grad mode itself, so it records a graph even under ``no_grad``).
+
+To add an op: add a row here, then run ``python -m pytest tests/test_ops_*.py``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+from hypothesis import settings
+from hypothesis import strategies as st
+
+import tinygrad_edu as tg
+
+import strategies as s
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    name: str
+    fn: Callable[..., Any]      # ours: (*tensors, **params) -> Tensor
+    ref: Callable[..., Any]     # NumPy: (*arrays, **params) -> ndarray
+    cases: Any                  # strategy of strategies.Case
+    arity: int | None = 1       # tensor inputs; None: any number (concatenate, stack)
+    kink: bool = False
+    distinct: bool = False
+    shape: str = "any"
+    linear: bool = False
+    example_scale: float = 1.0
+    via_grad: bool = False
+
+    def __repr__(self) -> str:  # the pytest id and Hypothesis's report
+        return self.name
+
+
+# --- NumPy references (written out, not calling our code) ---
+
+def _softmax_ref(x, axis):
+    e = np.exp(x)  # inputs are in [-5, 5]: no overflow without the max shift
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax_ref(x, axis):
+    return x - np.log(np.exp(x).sum(axis=axis, keepdims=True))
+
+
+def _sum_to_ref(g, shape):
+    """Sum g over the axes broadcasting added (leading) or stretched (size 1 in shape)."""
+    lead = g.ndim - len(shape)
+    out = g.sum(axis=tuple(range(lead))) if lead else g
+    for axis, n in enumerate(shape):
+        if n == 1 and out.shape[axis] != 1:
+            out = out.sum(axis=axis, keepdims=True)
+    return out
+
+
+def _scatter_ref(g, shape, index):
+    """zeros(shape) with g added at index: count each selected position with bincount."""
+    positions = np.arange(int(np.prod(shape, dtype=int))).reshape(shape)[index]
+    flat = np.bincount(np.ravel(positions), weights=np.ravel(g),
+                       minlength=int(np.prod(shape, dtype=int)))
+    return flat.reshape(shape).astype(g.dtype)
+
+
+# --- our side of the internal ops, reached through public paths ---
+
+def _sum_to(g, shape):
+    """SumTo, reached as BroadcastTo's backward with create_graph=True (so it is recorded)."""
+    with tg.enable_grad():
+        x = tg.Tensor(np.zeros(shape, g.dtype), requires_grad=True)
+        (gx,) = tg.grad(x.broadcast_to(g.shape), x, grad_outputs=g, create_graph=True)
+    return gx
+
+
+def _scatter(g, shape, index):
+    """GetItemGrad, reached as GetItem's backward with create_graph=True."""
+    with tg.enable_grad():
+        x = tg.Tensor(np.zeros(shape, g.dtype), requires_grad=True)
+        (gx,) = tg.grad(x[index], x, grad_outputs=g, create_graph=True)
+    return gx
+
+
+def _transpose(x, axes):
+    return x.transpose() if axes is None else x.transpose(*axes)
+
+
+def _with_scalar(elements, scalars):
+    return st.builds(lambda case, c: s.Case(case.arrays, {"c": c}), s.unary(elements), scalars)
+
+
+_nonzero = s.away_from_zero(3.0, 0.5)  # denominators
+
+OPS: list[OpSpec] = [
+    # --- arithmetic ---
+    OpSpec("add", lambda a, b: a + b, np.add, s.binary(), 2, linear=True),
+    OpSpec("sub", lambda a, b: a - b, np.subtract, s.binary(), 2, linear=True),
+    OpSpec("mul", lambda a, b: a * b, np.multiply, s.binary(), 2),
+    OpSpec("div", lambda a, b: a / b, np.divide, s.binary(None, _nonzero), 2),
+    OpSpec("neg", lambda x: -x, np.negative, s.unary(), linear=True),
+    OpSpec("scalar_add", lambda x, c: c + x, lambda x, c: c + x,
+           _with_scalar(None, s.reals()), linear=True),
+    OpSpec("sub_scalar", lambda x, c: x - c, lambda x, c: x - c,
+           _with_scalar(None, s.reals()), linear=True),
+    OpSpec("scalar_sub", lambda x, c: c - x, lambda x, c: c - x,
+           _with_scalar(None, s.reals()), linear=True),
+    OpSpec("scalar_mul", lambda x, c: c * x, lambda x, c: c * x,
+           _with_scalar(None, s.reals()), linear=True),
+    OpSpec("div_scalar", lambda x, c: x / c, lambda x, c: x / c,
+           _with_scalar(None, _nonzero), linear=True),
+    OpSpec("scalar_div", lambda x, c: c / x, lambda x, c: c / x,
+           _with_scalar(_nonzero, s.reals())),
+    OpSpec("pow_scalar", lambda x, exponent: x ** exponent,
+           lambda x, exponent: np.power(x, exponent),
+           s.tensor_scalar(s.positive(0.5, 3.0), s.reals(-2.5, 2.5)), shape="base > 0"),
+    OpSpec("pow_int", lambda x, exponent: x ** exponent, lambda x, exponent: np.power(x, exponent),
+           s.tensor_scalar(s.reals(), st.sampled_from([1, 2, 3])),
+           shape="integer exponent, base of any sign"),
+    OpSpec("scalar_pow", lambda x, base: base ** x, lambda x, base: np.power(base, x),
+           s.scalar_tensor(s.positive(0.5, 3.0), s.reals(-2.0, 2.0)), shape="base > 0"),
+    OpSpec("pow", lambda a, b: a ** b, np.power,
+           s.binary(s.positive(0.5, 3.0), s.reals(-2.0, 2.0)), 2, shape="base > 0"),
+    # --- matrix product ---
+    OpSpec("matmul", lambda a, b: a @ b, np.matmul, s.matmul_pair(), 2,
+           shape="(m,n),(n,p); (n,) and (n,) for 1-D operands"),
+    OpSpec("matmul_batched", lambda a, b: a.matmul(b), np.matmul,
+           s.matmul_pair(batch_dims=2, max_side=3), 2,
+           shape="(...,m,n),(...,n,p) with broadcasting batch axes", example_scale=0.4),
+    # --- element-wise math ---
+    OpSpec("exp", lambda x: x.exp(), np.exp, s.unary(s.reals())),
+    OpSpec("log", lambda x: x.log(), np.log, s.unary(s.positive())),
+    OpSpec("sqrt", lambda x: x.sqrt(), np.sqrt, s.unary(s.positive())),
+    OpSpec("abs", lambda x: x.abs(), np.abs, s.unary(s.away_from_zero()), kink=True),
+    OpSpec("sin", lambda x: x.sin(), np.sin, s.unary(s.reals(-4.0, 4.0))),
+    OpSpec("cos", lambda x: x.cos(), np.cos, s.unary(s.reals(-4.0, 4.0))),
+    OpSpec("tanh", lambda x: x.tanh(), np.tanh, s.unary(s.reals(-4.0, 4.0))),
+    OpSpec("sigmoid", lambda x: x.sigmoid(), lambda x: 1 / (1 + np.exp(-x)),
+           s.unary(s.reals(-6.0, 6.0))),
+    OpSpec("relu", lambda x: x.relu(), lambda x: x * (x > 0), s.unary(s.away_from_zero()),
+           kink=True),
+    OpSpec("clip", lambda x, lo, hi: x.clip(lo, hi), lambda x, lo, hi: np.clip(x, lo, hi),
+           s.clip_case(), kink=True),
+    OpSpec("clip_min", lambda x, lo, hi: x.clip(min=lo), lambda x, lo, hi: np.maximum(x, lo),
+           s.clip_case(upper=False), kink=True),
+    OpSpec("clip_max", lambda x, lo, hi: x.clip(max=hi), lambda x, lo, hi: np.minimum(x, hi),
+           s.clip_case(lower=False), kink=True),
+    OpSpec("maximum", tg.maximum, np.maximum, s.binary_distinct(), 2, kink=True, distinct=True),
+    OpSpec("minimum", tg.minimum, np.minimum, s.binary_distinct(), 2, kink=True, distinct=True),
+    OpSpec("where", lambda a, b, cond: tg.where(cond, a, b),
+           lambda a, b, cond: np.where(cond, a, b), s.where_case(), 2, linear=True),
+    # --- reductions ---
+    OpSpec("sum", lambda x, axis, keepdims: x.sum(axis=axis, keepdims=keepdims), np.sum,
+           s.reduction(), linear=True),
+    OpSpec("mean", lambda x, axis, keepdims: x.mean(axis=axis, keepdims=keepdims), np.mean,
+           s.reduction(), linear=True),
+    OpSpec("var", lambda x, axis, keepdims, ddof: x.var(axis=axis, keepdims=keepdims, ddof=ddof),
+           np.var, s.reduction(ddof=True), shape="more than ddof values reduced"),
+    OpSpec("max", lambda x, axis, keepdims: x.max(axis=axis, keepdims=keepdims), np.max,
+           s.reduction(distinct=True), kink=True, distinct=True),
+    OpSpec("min", lambda x, axis, keepdims: x.min(axis=axis, keepdims=keepdims), np.min,
+           s.reduction(distinct=True), kink=True, distinct=True),
+    OpSpec("softmax", lambda x, axis: x.softmax(axis=axis), _softmax_ref, s.softmax_case(),
+           shape="at least 1-D"),
+    OpSpec("log_softmax", lambda x, axis: x.log_softmax(axis=axis), _log_softmax_ref,
+           s.softmax_case(), shape="at least 1-D"),
+    # --- shape ---
+    OpSpec("reshape", lambda x, shape: x.reshape(*shape), lambda x, shape: np.reshape(x, shape),
+           s.reshape_case(), linear=True),
+    OpSpec("flatten", lambda x: x.flatten(), np.ravel, s.unary(), linear=True),
+    OpSpec("transpose", _transpose, lambda x, axes: np.transpose(x, axes), s.transpose_case(),
+           linear=True),
+    OpSpec("T", lambda x: x.T, lambda x: x.T, s.unary(), linear=True),
+    OpSpec("swapaxes", lambda x, axis1, axis2: x.swapaxes(axis1, axis2), np.swapaxes,
+           s.swapaxes_case(), shape="at least 1-D", linear=True),
+    OpSpec("broadcast_to", lambda x, shape: x.broadcast_to(shape), np.broadcast_to,
+           s.broadcast_case(), linear=True),
+    OpSpec("getitem_basic", lambda x, index: x[index], lambda x, index: x[index],
+           s.basic_index_case(), linear=True),
+    OpSpec("getitem_array", lambda x, index: x[index], lambda x, index: x[index],
+           s.array_index_case(), shape="at least 1-D", linear=True),
+    OpSpec("getitem_mixed", lambda x, index: x[index], lambda x, index: x[index],
+           s.mixed_index_case(), shape="at least 2-D", linear=True),
+    OpSpec("concatenate", lambda *xs, axis: tg.concatenate(list(xs), axis=axis),
+           lambda *xs, axis: np.concatenate(xs, axis=axis), s.join_case(), None,
+           shape="same shape except along axis", linear=True),
+    OpSpec("stack", lambda *xs, axis: tg.stack(list(xs), axis=axis),
+           lambda *xs, axis: np.stack(xs, axis=axis), s.join_case(stack=True), None,
+           shape="same shapes", linear=True),
+    # --- internal ops, through the public paths that run them ---
+    OpSpec("sum_to", _sum_to, _sum_to_ref, s.sum_to_case(), linear=True, via_grad=True,
+           shape="gradient of a broadcast, summed back"),
+    OpSpec("getitem_grad", _scatter, _scatter_ref, s.scatter_case(), linear=True, via_grad=True,
+           shape="gradient of x[index], scattered back"),
+]
+
+OPS_BY_NAME = {spec.name: spec for spec in OPS}
+
+
+def example_settings(spec: OpSpec) -> settings:
+    """The profile's number of examples, scaled down for the slow rows (never up)."""
+    n = settings.default.max_examples
+    if spec.example_scale < 1:
+        n = max(3, int(n * spec.example_scale))
+    return settings(max_examples=n)
+assert len(OPS_BY_NAME) == len(OPS), "op names in the table must be unique"
