@@ -17,6 +17,7 @@ from .numerical import gradient_descent, numerical_diff, numerical_gradient
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .serialization import load, save
 from . import nn, optim  # noqa: E402  (after Tensor: they build on it)
+from . import data, train, viz  # noqa: E402  (the learner's workflow, on nn/optim)
 
 __version__ = "0.1.0"
 
@@ -28,5 +29,5 @@ __all__ = [
     "manual_seed",
     "numerical_diff", "numerical_gradient", "gradient_descent",
     "gradcheck", "gradgradcheck", "GradcheckError",
-    "save", "load", "nn", "optim",
+    "save", "load", "nn", "optim", "data", "train", "viz",
 ]

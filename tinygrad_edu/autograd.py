@@ -230,10 +230,13 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
     grad_type = Tensor if create_graph else np.ndarray
     # Gradients of non-leaf tensors, keyed by their creator (output 0) or (creator, index).
     grads: dict[Any, Any] = {}
+    # Arrays a leaf's .grad may not simply take over: the caller's seeds, and those
+    # already handed to another leaf (Add gives one array to both of its inputs).
+    delivered = {id(seed) for seed in seeds}
     for root, seed in zip(roots, seeds):
         fn = root.creator
         if fn is None:
-            _deliver(root, seed, capture, create_graph)
+            _deliver(root, seed, capture, create_graph, delivered)
         else:
             key = fn if root.output_index == 0 else (fn, root.output_index)
             grads[key] = seed if key not in grads else grads[key] + seed
@@ -308,7 +311,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                             )
                         gx = sum_to(gx, x.data.shape)
                     if c is None:
-                        _deliver(x, gx, capture, create_graph)
+                        _deliver(x, gx, capture, create_graph, delivered)
                     else:
                         key = c if x.output_index == 0 else (c, x.output_index)
                         g = grads.get(key)
@@ -391,7 +394,7 @@ def _normalize_grad(gx: Any, create_graph: bool) -> Any:
     return Tensor._wrap(gx) if create_graph else gx
 
 
-def _deliver(x, gx, capture, create_graph: bool) -> None:
+def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
     """Hand a leaf its gradient: accumulate into ``x.grad``, or record it for grad()."""
     from .tensor import Tensor
 
@@ -408,9 +411,11 @@ def _deliver(x, gx, capture, create_graph: bool) -> None:
     if gx.dtype != x.data.dtype:  # e.g. a float64 constant mixed into a float32 model
         gx = gx.astype(x.data.dtype)
     if x.grad is None:
-        # Own the array: a gradient may be a read-only broadcast view, or shared with
-        # another leaf (Add hands one array to both inputs) or with the caller's grad=,
-        # and users may scale .grad in place.
-        x.grad = Tensor._wrap(gx.copy())
+        # .grad must own its array (users may scale it in place): copy a view (maybe
+        # read-only, or of another gradient) or an array some other leaf or the caller has.
+        if gx.base is not None or id(gx) in delivered:
+            gx = gx.copy()
+        delivered.add(id(gx))
+        x.grad = Tensor._wrap(gx)
     else:
         x.grad = Tensor._wrap(x.grad.data + gx)

@@ -1,0 +1,142 @@
+"""TensorDataset (arrays side by side, one sample per row) and DataLoader (mini-batches of it)."""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator
+
+import numpy as np
+
+from ..dtypes import to_array
+from ..factories import generator
+from ..tensor import Tensor
+
+
+class TensorDataset:
+    """Arrays of the same length side by side: sample ``i`` is ``(a[i] for a in arrays)``.
+
+    Args:
+        *arrays: NumPy arrays, Tensors or (nested) lists, all with the same first
+            dimension, e.g. the inputs ``X`` of shape (n, features) and labels ``y`` of
+            shape (n,). NumPy arrays are kept as they are (not copied); Tensors give
+            their data; lists follow the Tensor dtype rules (floats → default dtype).
+
+    Raises:
+        ValueError: no arrays, a 0-d array, or arrays of different lengths.
+
+    Example:
+        >>> ds = TensorDataset(np.zeros((5, 2)), np.arange(5))
+        >>> len(ds), ds[1]
+        (5, (array([0., 0.]), 1))
+    """
+
+    def __init__(self, *arrays: Any) -> None:
+        if not arrays:
+            raise ValueError("TensorDataset needs at least one array")
+        self.arrays = tuple(_as_array(a) for a in arrays)
+        for i, a in enumerate(self.arrays):
+            if a.ndim == 0:
+                raise ValueError(f"array {i} is 0-d (a single number); a dataset needs one "
+                                 "row per sample")
+        lengths = [len(a) for a in self.arrays]
+        if len(set(lengths)) > 1:
+            raise ValueError(f"all arrays must have the same length (first dimension), got "
+                             f"lengths {lengths}")
+
+    def __len__(self) -> int:
+        return len(self.arrays[0])
+
+    def __getitem__(self, index: Any) -> tuple:
+        """The sample(s) at ``index`` (an int, a slice or an integer array), one per array."""
+        return tuple(a[index] for a in self.arrays)
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{a.shape} {a.dtype}" for a in self.arrays)
+        return f"TensorDataset({len(self)} samples: {shapes})"
+
+
+class DataLoader:
+    """Iterate over a dataset in mini-batches of Tensors, optionally shuffled each epoch.
+
+    Each pass (``for xb, yb in loader``) is one epoch: every sample appears exactly once
+    (the last, smaller batch is dropped with ``drop_last=True``). With ``shuffle=True`` the
+    order is a new random permutation every epoch.
+
+    Args:
+        dataset: a ``TensorDataset``, or any object with ``len()`` whose ``dataset[i]``
+            is a sample: a tuple of arrays/numbers (stacked into one Tensor per field) or
+            a single array.
+        batch_size: samples per batch, >= 1. Defaults to 1 (as PyTorch).
+        shuffle: draw a new order every epoch. Defaults to False.
+        drop_last: skip the last batch when it is smaller than ``batch_size``.
+            Defaults to False.
+        seed: seed of this loader's own random generator, so its sequence of epoch
+            orders is reproducible. ``None`` (the default) draws from the library's
+            generator, which ``tg.manual_seed`` seeds.
+
+    Yields:
+        A tuple with one Tensor per field of the dataset, the batch along axis 0
+        (a single Tensor for a dataset whose samples are single arrays). The arrays are
+        copies: changing a batch never changes the dataset.
+
+    Raises:
+        ValueError: ``batch_size`` is not an integer >= 1.
+
+    Example:
+        >>> loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True, seed=0)
+        >>> for xb, yb in loader:
+        ...     loss = loss_fn(model(xb), yb)
+    """
+
+    def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,
+                 drop_last: bool = False, seed: int | None = None) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
+            raise TypeError(f"dataset must support len() and indexing, got "
+                            f"{type(dataset).__name__}; wrap arrays in TensorDataset(X, y)")
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        """The number of batches in one epoch."""
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def __iter__(self) -> Iterator[Any]:
+        n = len(self.dataset)
+        if self.shuffle:
+            rng = self._rng if self._rng is not None else generator()
+            order = rng.permutation(n)
+        else:
+            order = np.arange(n)
+        stop = n - n % self.batch_size if self.drop_last else n
+        for start in range(0, stop, self.batch_size):
+            yield self._batch(order[start:start + self.batch_size])
+
+    def _batch(self, index: np.ndarray) -> Any:
+        if isinstance(self.dataset, TensorDataset):
+            # Integer-array indexing copies, and takes the whole batch in one NumPy call.
+            return tuple(Tensor._wrap(a[index]) for a in self.dataset.arrays)
+        samples = [self.dataset[int(i)] for i in index]
+        if isinstance(samples[0], tuple):
+            return tuple(Tensor._wrap(np.stack([_as_array(s[k]) for s in samples]))
+                         for k in range(len(samples[0])))
+        return Tensor._wrap(np.stack([_as_array(s) for s in samples]))
+
+    def __repr__(self) -> str:
+        return (f"DataLoader({len(self.dataset)} samples, batch_size={self.batch_size}, "
+                f"shuffle={self.shuffle}, drop_last={self.drop_last}, {len(self)} batches)")
+
+
+def _as_array(a: Any) -> np.ndarray:
+    if isinstance(a, Tensor):
+        return a.data
+    if isinstance(a, np.ndarray):
+        return a
+    return to_array(a, copy=False)

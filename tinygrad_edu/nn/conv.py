@@ -1,0 +1,105 @@
+"""Convolution and pooling layers for images in NCHW layout: Conv2d, MaxPool2d."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .layers import _float_dtype, _positive_int
+from .module import Module, Parameter
+
+
+class Conv2d(Module):
+    """2-D convolution: ``out_channels`` learned kernels slid over an (N, C, H, W) input.
+
+    y[n, o] = b[o] + sum over c, i, j of W[o, c, i, j] * x_pad[n, c, s*h + i, s*w + j],
+    computed with im2col (one matrix product); see ``tg.ops.conv.Conv2d`` for the
+    gradients. Initialised as PyTorch: W and b uniform in (-1/sqrt(k), 1/sqrt(k)) with
+    k = in_channels * kh * kw.
+
+    Args:
+        in_channels: C of the input.
+        out_channels: the number of kernels (O of the output).
+        kernel_size: an int or a pair (kh, kw).
+        stride: an int or a pair (default 1).
+        padding: zeros added on each side of H and W, an int or a pair (default 0).
+        bias: learn a bias per output channel (default True).
+        dtype: of the parameters; the default dtype (float32) if None.
+
+    Shapes:
+        input (N, C, H, W) -> output (N, O, Ho, Wo), Ho = (H + 2 ph - kh) // sh + 1.
+
+    Example:
+        >>> conv = nn.Conv2d(1, 8, kernel_size=3, padding=1)
+        >>> conv(tg.zeros(4, 1, 28, 28)).shape
+        (4, 8, 28, 28)
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, bias: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        self.in_channels = _positive_int(in_channels, "in_channels")
+        self.out_channels = _positive_int(out_channels, "out_channels")
+        self.kernel_size = F._pair(kernel_size, "kernel_size", 1)
+        self.stride = F._pair(stride, "stride", 1)
+        self.padding = F._pair(padding, "padding", 0)
+        dtype = _float_dtype(dtype)
+        self.weight = Parameter(np.empty((self.out_channels, self.in_channels) + self.kernel_size,
+                                         dtype))
+        if bias:
+            self.bias = Parameter(np.empty(self.out_channels, dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new weights and bias with PyTorch's default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_channels * self.kernel_size[0] * self.kernel_size[1])
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
+
+    def extra_repr(self) -> str:
+        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}")
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class MaxPool2d(Module):
+    """The maximum over each kh x kw window of an (N, C, H, W) input, per channel.
+
+    Args:
+        kernel_size: an int or a pair.
+        stride: defaults to ``kernel_size`` (windows side by side).
+        padding: -inf added on each side, at most half the kernel size (default 0).
+
+    Example:
+        >>> nn.MaxPool2d(2)(tg.zeros(4, 8, 28, 28)).shape
+        (4, 8, 14, 14)
+    """
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        F._pair(kernel_size, "kernel_size", 1)  # validate early, not at the first call
+        F._pair(self.stride, "stride", 1)
+        F._pair(padding, "padding", 0)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -1,0 +1,329 @@
+"""Layers: Linear, the containers Sequential and ModuleList, activations, Dropout,
+Flatten, Embedding."""
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from ..dtypes import get_default_dtype
+from ..ops import elementwise as _ew
+from ..ops.affine import Affine
+from ..ops.shape import GetItem
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"parameters must have a floating point dtype, got {dtype}")
+    return dtype
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+# --- the affine layer ---
+
+
+class Linear(Module):
+    """y = x @ W^T + b, with W of shape (out_features, in_features).
+
+    Initialised as PyTorch does: W and b uniform in (-1/sqrt(in), 1/sqrt(in)) (for W
+    that is ``kaiming_uniform_(W, a=sqrt(5))``), drawn from the library's generator, so
+    ``tg.manual_seed`` makes it reproducible.
+
+    Args:
+        in_features: size of the input's last axis.
+        out_features: size of the output's last axis.
+        bias: learn an additive bias (default True).
+        dtype: of the parameters; the default dtype (float32) if None.
+
+    Example:
+        >>> layer = nn.Linear(784, 256)
+        >>> layer(tg.zeros(32, 784)).shape
+        (32, 256)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        self.in_features = _positive_int(in_features, "in_features")
+        self.out_features = _positive_int(out_features, "out_features")
+        dtype = _float_dtype(dtype)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype))
+        if bias:
+            self.bias = Parameter(np.empty(self.out_features, dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new weights and bias with PyTorch's default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return Affine.apply(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+# --- containers ---
+
+
+class Sequential(Module):
+    """Modules applied one after the other: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
+
+    The modules are named "0", "1", ... (so parameters are "0.weight", "2.bias", ...),
+    or by the keys of an ordered dict given as the only argument.
+
+    Example:
+        >>> model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
+        >>> model[0]
+        Linear(in_features=2, out_features=16, bias=True)
+    """
+
+    def __init__(self, *modules: Any) -> None:
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], (dict, OrderedDict)):
+            for name, module in modules[0].items():
+                self.add_module(name, _module(module, name))
+        else:
+            for i, module in enumerate(modules):
+                self.add_module(str(i), _module(module, i))
+
+    def forward(self, x: Any) -> Any:
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def append(self, module: Module) -> Sequential:
+        """Add a module at the end; returns self."""
+        self.add_module(str(len(self._modules)), _module(module, len(self._modules)))
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        items = list(self._modules.items())
+        if isinstance(index, slice):
+            return Sequential(OrderedDict(items[index]))
+        return items[_list_index(index, len(items))][1]
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are registered (a plain list hides them).
+
+    The modules are named "0", "1", ...; index, iterate, ``append`` and ``extend`` it
+    as a list. It has no ``forward``: the owning module decides how to use them.
+
+    Example:
+        >>> self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(3)])
+        >>> for layer in self.layers: x = layer(x).relu()
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def append(self, module: Module) -> ModuleList:
+        """Add a module at the end; returns self."""
+        self.add_module(str(len(self._modules)), _module(module, len(self._modules)))
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Add modules at the end; returns self."""
+        if isinstance(modules, Module) and not isinstance(modules, ModuleList):
+            raise TypeError("ModuleList.extend takes an iterable of modules, got a "
+                            f"{type(modules).__name__}; use append for one module")
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert a module before position ``index``; later ones are renumbered."""
+        modules = list(self._modules.values())
+        modules.insert(index, _module(module, index))
+        self._renumber(modules)
+
+    def _renumber(self, modules: list) -> None:
+        for name in list(self._modules):
+            delattr(self, name)
+        for i, module in enumerate(modules):
+            self.add_module(str(i), module)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(modules[index])
+        return modules[_list_index(index, len(modules))]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        i = _list_index(index, len(self._modules))
+        self.add_module(str(i), _module(module, i))
+
+    def __delitem__(self, index: int | slice) -> None:
+        modules = list(self._modules.values())
+        del modules[index if isinstance(index, slice) else _list_index(index, len(modules))]
+        self._renumber(modules)
+
+
+def _module(module: Any, name: Any) -> Module:
+    if not isinstance(module, Module):
+        raise TypeError(f"element {name} is not a Module, got {type(module).__name__}")
+    return module
+
+
+def _axis(axis: int, ndim: int) -> int:
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of range for an input with {ndim} dimensions")
+    return axis % ndim
+
+
+def _list_index(index: Any, length: int) -> int:
+    if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+        raise TypeError(f"indices must be integers or slices, got {type(index).__name__}")
+    if not -length <= index < length:
+        raise IndexError(f"index {index} is out of range for {length} modules")
+    return int(index) % length
+
+
+# --- activations (no parameters) ---
+
+
+class Identity(Module):
+    """y = x."""
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class ReLU(Module):
+    """y = max(x, 0) element-wise (gradient 0 at x = 0, as PyTorch)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _ew.ReLU.apply(x)
+
+
+class Tanh(Module):
+    """y = tanh(x) element-wise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _ew.Tanh.apply(x)
+
+
+class Sigmoid(Module):
+    """y = 1 / (1 + exp(-x)) element-wise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return _ew.Sigmoid.apply(x)
+
+
+# --- regularisation and reshaping ---
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each element with probability p and scale the
+    others by 1 / (1 - p); in evaluation mode (``model.eval()``), the identity.
+
+    Args:
+        p: the probability of zeroing an element, in [0, 1] (default 0.5).
+
+    Raises:
+        ValueError: if p is outside [0, 1].
+    """
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability must be in [0, 1], got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Flatten(Module):
+    """Merge the axes start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W) by default."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        shape = x.shape
+        start, end = _axis(self.start_dim, len(shape)), _axis(self.end_dim, len(shape))
+        if start > end:
+            raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim "
+                             f"{self.end_dim} for an input of shape {shape}")
+        merged = int(np.prod(shape[start:end + 1]))
+        return x.reshape(shape[:start] + (merged,) + shape[end + 1:])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Embedding(Module):
+    """A lookup table: row i of ``weight`` (num_embeddings, embedding_dim) for index i.
+
+    The input is an integer array or Tensor of any shape; the output has one more axis
+    of size embedding_dim. The gradient of a row is the sum over every place its index
+    appears. Initialised N(0, 1), as PyTorch.
+
+    Raises:
+        TypeError: the indices are not integers.
+        IndexError: an index is outside [0, num_embeddings).
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, dtype: Any = None) -> None:
+        super().__init__()
+        self.num_embeddings = _positive_int(num_embeddings, "num_embeddings")
+        self.embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+        self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim),
+                                         _float_dtype(dtype)))
+        init.normal_(self.weight)
+
+    def forward(self, indices: Any) -> Tensor:
+        index = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+        if index.dtype.kind not in "iu":
+            raise TypeError(f"Embedding expects integer indices, got dtype {index.dtype}")
+        if index.size and (index.min() < 0 or index.max() >= self.num_embeddings):
+            bad = index[(index < 0) | (index >= self.num_embeddings)].flat[0]
+            raise IndexError(f"index {bad} is out of range for an Embedding of "
+                             f"{self.num_embeddings} rows (indices must be in "
+                             f"[0, {self.num_embeddings - 1}])")
+        return GetItem.apply(self.weight, index)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_embeddings}, {self.embedding_dim}"

@@ -1,0 +1,400 @@
+"""Module and Parameter: a model is a tree of Modules whose leaves hold Parameters.
+
+Assigning a Parameter or a Module to an attribute registers it, so ``parameters()``,
+``state_dict()`` and ``train()``/``eval()`` can walk the whole tree.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, Iterator, NamedTuple
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that is a learnable weight of a Module: a float leaf that requires grad.
+
+    Assigning one to a Module attribute registers it (``model.parameters()`` yields it).
+
+    Args:
+        data: the initial value (copied): a NumPy float array, a Tensor, or numbers.
+        requires_grad: True (the default); False freezes it, as in PyTorch.
+
+    Raises:
+        TypeError: if the data is not floating point.
+
+    Example:
+        >>> w = nn.Parameter(np.zeros((3, 2), np.float32))
+        >>> w.requires_grad
+        True
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True) -> None:
+        super().__init__(data)
+        if self.data.dtype.kind != "f":
+            raise TypeError(f"a Parameter must hold floating point data, got dtype "
+                            f"{self.data.dtype}")
+        self._requires_grad = bool(requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class LoadResult(NamedTuple):
+    """What ``load_state_dict`` did not match (empty lists when strict)."""
+
+    missing_keys: list
+    unexpected_keys: list
+
+
+class Module:
+    """Base class of every layer and model: subclass it and write ``forward``.
+
+    Parameters and sub-modules assigned as attributes in ``__init__`` are registered
+    (call ``super().__init__()`` first); calling the module runs ``forward``.
+
+    Example:
+        >>> class MLP(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden = nn.Linear(2, 16)
+        ...         self.out = nn.Linear(16, 1)
+        ...     def forward(self, x):
+        ...         return self.out(self.hidden(x).tanh())
+        >>> [name for name, _ in MLP().named_parameters()]
+        ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+
+    Attributes:
+        training: True in training mode (Dropout drops, BatchNorm uses batch statistics);
+            set by ``train()`` and ``eval()`` for the whole tree.
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        # Registered values also live in __dict__, so reading self.weight is a plain
+        # attribute lookup (fast), while these ordered registries drive the tree walks.
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation of this module; override in a subclass."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # --- registration ---
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        params = d.get("_parameters")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign a Parameter before Module.__init__() call")
+            self._forget(name)
+            params[name] = value
+        elif isinstance(value, Module):
+            if params is None:
+                raise AttributeError("cannot assign a Module before Module.__init__() call")
+            self._forget(name)
+            d["_modules"][name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
+                                "(a Parameter or None expected)")
+            params[name] = None
+        elif params is not None and name in d["_modules"]:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__} as child module "
+                                f"{name!r} (a Module or None expected)")
+            d["_modules"][name] = None
+        elif params is not None and name in d["_buffers"]:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign {type(value).__name__} as buffer {name!r} "
+                                "(a Tensor or None expected)")
+            d["_buffers"][name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self._forget(name)
+        object.__delattr__(self, name)
+
+    def _forget(self, name: str) -> None:
+        d = self.__dict__
+        for registry in (d["_parameters"], d["_buffers"], d["_modules"]):
+            registry.pop(name, None)
+        d["_non_persistent"].discard(name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add a Parameter (or None, a declared but absent one) under ``name``."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot register {type(param).__name__} as parameter {name!r} "
+                            "(a Parameter or None expected)")
+        self._check_name(name)
+        self._forget(name)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Add a buffer: state that is not learned (BatchNorm's running statistics).
+
+        Buffers go into ``state_dict()`` (unless ``persistent=False``) but not into
+        ``parameters()``, so no optimizer updates them.
+        """
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot register {type(tensor).__name__} as buffer {name!r} "
+                            "(a Tensor or None expected)")
+        self._check_name(name)
+        self._forget(name)
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent.add(name)
+        object.__setattr__(self, name, tensor)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a child module under ``name`` (what attribute assignment does)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module")
+        self._check_name(name)
+        self._forget(name)
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    def _check_name(self, name: str) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot register before Module.__init__() call")
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"a parameter, buffer or module name must be a non-empty string "
+                           f"without '.', got {name!r}")
+
+    # --- walking the tree ---
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and all below it, with dotted names ('' for this one)."""
+        seen: set[int] = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{n}" if name else n, m)
+                        for n, m in module._modules.items() if m is not None]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module below it (each once)."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-modules with their names."""
+        for name, module in self._modules.items():
+            if module is not None:
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        """The direct sub-modules."""
+        for _, module in self.named_children():
+            yield module
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True
+                         ) -> Iterator[tuple[str, Parameter]]:
+        """Every Parameter with its dotted name ("0.weight", "encoder.layers.1.bias").
+
+        A Parameter shared by two modules is yielded once, under its first name.
+        """
+        seen: set[int] = set()
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for module_name, module in modules:
+            for name, p in module._parameters.items():
+                if p is not None and id(p) not in seen:
+                    seen.add(id(p))
+                    yield (f"{module_name}.{name}" if module_name else name), p
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every Parameter of this module and its sub-modules (for an optimizer)."""
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer with its dotted name."""
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for module_name, module in modules:
+            for name, b in module._buffers.items():
+                if b is not None:
+                    yield (f"{module_name}.{name}" if module_name else name), b
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer of this module and its sub-modules."""
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module (children first) and on self; returns self."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    # --- training state ---
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=True``) or evaluation mode on the whole tree; returns self."""
+        if not isinstance(mode, bool):
+            raise ValueError(f"training mode must be a bool, got {mode!r}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: Dropout is the identity, BatchNorm uses its running statistics."""
+        return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all parameters: to None (the default, as PyTorch), or to zeros."""
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                # A new array: a .grad array may be shared with another tensor.
+                p.grad = Tensor._wrap(np.zeros_like(p.data))
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (False) or unfreeze every parameter; returns self."""
+        for p in self.parameters():
+            p.requires_grad = requires_grad
+        return self
+
+    def to(self, dtype: Any) -> Module:
+        """Cast every parameter and floating point buffer to ``dtype``, in place; returns self.
+
+        The Parameter objects stay the same (an optimizer holding them keeps working),
+        their arrays are replaced by cast copies and their gradients dropped.
+        ``model.double()`` is handy for ``tg.gradcheck``, which wants float64.
+
+        Raises:
+            TypeError: if ``dtype`` is not a floating point dtype.
+        """
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"a Module can only be cast to a floating point dtype, got {dtype}")
+        for p in self.parameters():
+            if p.data.dtype != dtype:
+                p.data = p.data.astype(dtype)
+                p.grad = None
+        for b in self.buffers():
+            if b.data.dtype.kind == "f" and b.data.dtype != dtype:
+                b.data = b.data.astype(dtype)
+        return self
+
+    def double(self) -> Module:
+        """``self.to(np.float64)``."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """``self.to(np.float32)``."""
+        return self.to(np.float32)
+
+    # --- state dict ---
+
+    def state_dict(self) -> OrderedDict:
+        """A snapshot of every parameter and persistent buffer, keyed by dotted name.
+
+        Returns:
+            An ordered dict name -> Tensor, in PyTorch's order (a module's parameters,
+            then its buffers, then its children). Unlike PyTorch, whose values share
+            memory with the model, the values are copies: a later training step does not
+            change a state dict already taken (so it can serve as a "best model" snapshot).
+        """
+        result: OrderedDict = OrderedDict()
+        for name, value in self._state_items():
+            result[name] = Tensor._wrap(value.data.copy())
+        return result
+
+    def _state_items(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        # As PyTorch: a module shared by two parents appears under both names.
+        for name, p in self._parameters.items():
+            if p is not None:
+                yield prefix + name, p
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent:
+                yield prefix + name, b
+        for name, module in self._modules.items():
+            if module is not None:
+                yield from module._state_items(f"{prefix}{name}.")
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True) -> LoadResult:
+        """Copy values from ``state_dict`` into this module's parameters and buffers.
+
+        Values (Tensors, arrays or numbers) are copied into the existing arrays, which
+        keep their dtype; nothing is changed unless every value fits.
+
+        Args:
+            state_dict: a mapping name -> value, as ``state_dict()`` returns.
+            strict: require exactly the keys of ``self.state_dict()``.
+
+        Returns:
+            ``(missing_keys, unexpected_keys)``, both empty when ``strict``.
+
+        Raises:
+            RuntimeError: a key is missing or unexpected (when ``strict``), or a value's
+                shape differs from the model's (always); the message names the key and
+                both shapes.
+        """
+        if not hasattr(state_dict, "items"):
+            raise TypeError(f"state_dict must be a mapping of names to arrays, got "
+                            f"{type(state_dict).__name__}")
+        own = OrderedDict(self._state_items())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        errors = []
+        if strict and unexpected:
+            errors.append("unexpected key(s) in state_dict: " + ", ".join(map(repr, unexpected)))
+        if strict and missing:
+            errors.append("missing key(s) in state_dict: " + ", ".join(map(repr, missing)))
+        updates = []
+        for name, target in own.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if array.shape != target.data.shape:
+                errors.append(f"size mismatch for {name!r}: copying a value of shape "
+                              f"{array.shape} from the state_dict, but the shape in the "
+                              f"current model is {target.data.shape}")
+            elif array.dtype.kind not in "biuf":
+                errors.append(f"value for {name!r} has unsupported dtype {array.dtype}")
+            else:
+                updates.append((target, array))
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                               + "\n\t".join(errors))
+        for target, array in updates:
+            target.data[...] = array
+        return LoadResult(missing, unexpected)
+
+    # --- printing ---
+
+    def extra_repr(self) -> str:
+        """The arguments shown inside this module's parentheses by ``repr``; override it."""
+        return ""
+
+    def __repr__(self) -> str:
+        # PyTorch's layout: Name(extra) on one line, or the extra lines and one
+        # "(name): child" line per sub-module, indented, inside Name( ... ).
+        lines = self.extra_repr().split("\n") if self.extra_repr() else []
+        for name, module in self._modules.items():
+            lines.append(f"({name}): " + repr(module).replace("\n", "\n  "))
+        if not self._modules and len(lines) <= 1:
+            return f"{type(self).__name__}({''.join(lines)})"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"

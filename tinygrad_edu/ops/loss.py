@@ -1,0 +1,138 @@
+"""Fused, numerically stable losses: cross-entropy, binary cross-entropy with logits, MSE.
+
+Each loss is one graph node: forward computes the loss with the stable formula, and the
+first-order backward is the closed-form gradient on saved arrays (fast). Under
+``create_graph=True`` backward rebuilds the gradient from the graph's Tensors instead, so
+second order works too.
+"""
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+
+
+def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "mean":
+        return np.asarray(loss.sum() / loss.size)  # = loss.mean(), without its Python overhead
+    if reduction == "sum":
+        return np.asarray(loss.sum())
+    return loss
+
+
+def _scale(gy, reduction: str, size: int, shape: tuple):
+    """dL/d(loss element): gy / size ('mean'), gy ('sum'), or gy shaped to broadcast ('none')."""
+    if reduction == "mean":
+        return gy * (1.0 / size)
+    if reduction == "sum":
+        return gy
+    return gy.reshape(shape)
+
+
+# --- classification ---
+
+
+class CrossEntropy(Function):
+    """Cross-entropy of logits x (N, C) against integer labels t (N,), with label smoothing e.
+
+    With log p = log_softmax(x) along the classes (x - logsumexp(x), never overflowing)
+    and the target distribution q = (1 - e) * onehot(t) + e / C::
+
+        loss_n = -sum_c q_nc log p_nc  =  logsumexp(x_n) - (1 - e) x_n,t - e mean_c x_nc
+        y = mean_n loss_n ('mean'), sum_n loss_n ('sum') or the vector (loss_n) ('none')
+
+    dloss_n/dx_n = softmax(x_n) - q_n, so for 'mean' dL/dx = (softmax(x) - q) * gy / N.
+    The labels get no gradient. e = 0 is the usual cross-entropy (PyTorch's
+    ``label_smoothing``).
+    """
+
+    def forward(self, x, target, reduction, label_smoothing):
+        n, c = x.shape
+        rows = np.arange(n)
+        shifted = x - x.max(axis=1, keepdims=True)
+        p = np.exp(shifted)
+        total = p.sum(axis=1, keepdims=True)
+        log_total = np.log(total)[:, 0]
+        loss = log_total - shifted[rows, target]
+        if label_smoothing:
+            smooth = log_total - shifted.mean(axis=1)
+            loss = (1.0 - label_smoothing) * loss + label_smoothing * smooth
+        p /= total  # softmax(x), what backward needs
+        self.target = target
+        self.reduction = reduction
+        self.label_smoothing = label_smoothing
+        self.save_for_backward(x, p)
+        return _reduce(loss, reduction)
+
+    def backward(self, gy):
+        x, p = self.saved_tensors
+        n, c = x.shape
+        e = self.label_smoothing
+        scale = _scale(gy, self.reduction, n, (n, 1))
+        if isinstance(gy, Tensor):  # second order: softmax of the graph's x
+            q = np.full((n, c), e / c, dtype=x.dtype)
+            q[np.arange(n), self.target] += 1.0 - e
+            return (x.softmax(axis=1) - q) * scale, None, None, None
+        gx = p - e / c if e else p.copy()  # a new array: p may serve another backward
+        gx[np.arange(n), self.target] -= 1.0 - e
+        gx *= scale
+        return gx, None, None, None
+
+
+def _sigmoid(x):
+    """sigmoid of an ndarray (stable: exp of -|x| only) or of a Tensor (differentiable)."""
+    if isinstance(x, Tensor):
+        return x.sigmoid()
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
+class BCEWithLogits(Function):
+    """Binary cross-entropy of logits x against targets z in [0, 1] (same shape), stable.
+
+    With s = sigmoid(x), loss = -z log s - (1 - z) log(1 - s), written without ever
+    taking the log of 0 or exp of a large number::
+
+        loss = max(x, 0) - x z + log(1 + exp(-|x|))
+        dloss/dx = s - z,   dloss/dz = -x
+
+    y is the mean ('mean'), the sum ('sum') or the element-wise losses ('none').
+    """
+
+    def forward(self, x, z, reduction):
+        loss = np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))
+        self.reduction = reduction
+        self.save_for_backward(x, z)
+        return _reduce(loss, reduction)
+
+    def backward(self, gy):
+        x, z = self.saved_tensors
+        scale = _scale(gy, self.reduction, x.size, x.shape)
+        needs = self.needs_input_grad
+        gx = (_sigmoid(x) - z) * scale if needs[0] else None
+        gz = -x * scale if needs[1] else None
+        return gx, gz, None
+
+
+# --- regression ---
+
+
+class MSE(Function):
+    """Mean squared error between x and the target z (same shape).
+
+    loss = (x - z)**2 element-wise, then its mean ('mean'), sum ('sum') or nothing ('none');
+    dloss/dx = 2 (x - z), dloss/dz = -2 (x - z).
+    """
+
+    def forward(self, x, z, reduction):
+        diff = x - z
+        self.reduction = reduction
+        self.save_for_backward(x, z, diff)
+        return _reduce(diff * diff, reduction)
+
+    def backward(self, gy):
+        x, z, diff = self.saved_tensors
+        if isinstance(gy, Tensor):  # second order: the difference of the graph's values
+            diff = x - z
+        g = diff * (2 * _scale(gy, self.reduction, diff.size, diff.shape))
+        needs = self.needs_input_grad
+        return (g if needs[0] else None), (-g if needs[1] else None), None

@@ -1,0 +1,286 @@
+"""fit(): the mini-batch training loop, with evaluate() and the accuracy metric it reports.
+
+One step is the loop every lesson writes by hand:
+    zero the gradients → forward → loss → backward → optimizer.step() → scheduler.step()
+"""
+from __future__ import annotations
+
+import math
+import sys
+import time
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from ..autograd import no_grad
+from .history import History
+
+Metric = Callable[[Any, Any], float]
+Callback = Callable[[int, History], Any]
+
+
+class DivergedError(FloatingPointError):
+    """The loss became NaN or infinite: training diverged, usually from too large a learning rate.
+
+    Attributes:
+        step: the optimisation step (counted from 1 over the whole run) whose loss was bad.
+        epoch: the epoch it happened in (from 1).
+        loss: the bad loss value (nan, inf or -inf).
+        lr: the learning rate in use.
+        history: the History recorded up to that step.
+    """
+
+    def __init__(self, step: int, epoch: int, loss: float, lr: float,
+                 history: History | None = None) -> None:
+        self.step, self.epoch, self.loss, self.lr, self.history = step, epoch, loss, lr, history
+        super().__init__(
+            f"the loss became {loss} at step {step} (epoch {epoch}) with learning rate "
+            f"{lr:g}: training diverged. The learning rate is probably too large; try a "
+            f"smaller one (e.g. {lr / 10:g}), or find a good one with "
+            "tg.train.lr_range_test.")
+
+
+def accuracy(output: Any, target: Any) -> float:
+    """The fraction of correct predictions in a batch.
+
+    Args:
+        output: the model's output, shape (n, classes): the predicted class is the
+            largest score. With a single score per sample, shape (n,) or (n, 1), the
+            scores are read as logits and the prediction is 1 where the score is > 0.
+        target: the true class labels, shape (n,) (or (n, 1) with a single score).
+
+    Returns:
+        The number of correct predictions divided by n, in [0, 1].
+    """
+    out, t = np.asarray(output), np.asarray(target)
+    if out.ndim == 2 and out.shape[1] > 1:
+        predicted = out.argmax(axis=1)
+    else:
+        predicted = (out > 0).reshape(-1)
+    t = t.reshape(-1)
+    if predicted.shape != t.shape:
+        raise ValueError(f"accuracy: {predicted.shape[0]} predictions from an output of shape "
+                         f"{out.shape} for targets of shape {np.shape(target)}")
+    return float(np.mean(predicted == t))
+
+
+_NAMED_METRICS: dict[str, Metric] = {"accuracy": accuracy}
+
+
+def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
+        train_loader: Iterable, epochs: int = 1, *, scheduler: Any = None,
+        val_loader: Iterable | None = None,
+        metrics: Sequence[str | Metric] | Mapping[str, Metric] | None = None,
+        callbacks: Sequence[Callback] = (), progress: bool = True) -> History:
+    """Train ``model`` for ``epochs`` passes over ``train_loader`` and record what happened.
+
+    Each batch ``(x, y)`` makes one step: ``optimizer.zero_grad()``, ``loss =
+    loss_fn(model(x), y)``, ``loss.backward()``, ``optimizer.step()``, then
+    ``scheduler.step()`` (so a schedule counts steps, not epochs). After each epoch the
+    model is evaluated on ``val_loader`` (in eval mode, without a graph) and the
+    callbacks run.
+
+    Args:
+        model: a ``tg.nn.Module`` (anything callable with ``parameters()``; ``train()`` /
+            ``eval()`` are used when present).
+        loss_fn: maps ``(output, target)`` to a one-element loss Tensor, the mean over
+            the batch (e.g. ``nn.CrossEntropyLoss()``).
+        optimizer: a ``tg.optim`` optimizer over the model's parameters.
+        train_loader: yields ``(inputs, targets)`` batches, e.g. a ``tg.data.DataLoader``.
+        epochs: passes over the training data, >= 1. Defaults to 1.
+        scheduler: a learning-rate schedule, stepped after every optimizer step.
+        val_loader: batches to evaluate on after each epoch (loss and metrics).
+        metrics: names (``"accuracy"``) or functions ``f(output, target) -> float`` (the
+            batch mean; named by ``__name__``, or give a dict name → function). ``None``
+            (the default) measures accuracy when the targets are integer class labels,
+            nothing otherwise.
+        callbacks: functions ``cb(epoch, history)`` called after each epoch; one that
+            returns True stops training (early stopping).
+        progress: print one line per epoch (steps, loss, metrics, lr, time) — only when
+            standard output is a terminal, so logs and pipes stay clean.
+
+    Returns:
+        The ``History`` of the run (per-step loss, learning rate, gradient norm;
+        per-epoch losses, metrics and times).
+
+    Raises:
+        DivergedError: the loss became NaN or infinite; the message names the step and
+            the learning rate (a ``FloatingPointError``).
+        ValueError: ``epochs`` < 1, or an unknown metric name.
+
+    Example:
+        >>> history = fit(model, nn.CrossEntropyLoss(), tg.optim.Adam(model.parameters()),
+        ...               train_loader, epochs=10, val_loader=test_loader)
+        >>> history.epoch["val_accuracy"][-1]
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+    named = None if metrics is None else _metric_functions(metrics)
+    params = list(model.parameters())
+    history = History()
+    show = progress and _is_terminal()
+    step = 0
+    _set_mode(model, training=True)
+    for epoch in range(1, int(epochs) + 1):
+        start = time.perf_counter()
+        totals: dict[str, float] = {}
+        count = 0
+        for batch in train_loader:
+            x, y = _inputs_and_targets(batch)
+            if named is None:  # decided on the first batch: classification or not
+                named = _metric_functions(("accuracy",) if _is_labels(y) else ())
+            optimizer.zero_grad()
+            output = model(x)
+            loss = loss_fn(output, y)
+            value = _scalar(loss)
+            lr = float(optimizer.param_groups[0]["lr"])
+            step += 1
+            if not math.isfinite(value):
+                raise DivergedError(step, epoch, value, lr, history)
+            loss.backward()
+            norm = _grad_norm(params)
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            history.log_step(value, lr, norm)
+            n = _batch_size(x)
+            count += n
+            totals["loss"] = totals.get("loss", 0.0) + value * n
+            for name, metric in named.items():
+                totals[name] = totals.get(name, 0.0) + metric(output, y) * n
+        if count == 0:
+            raise ValueError("train_loader yielded no batches (an empty dataset, or "
+                             "drop_last=True with fewer samples than batch_size)")
+        record = {f"train_{k}": v / count for k, v in totals.items()}
+        if val_loader is not None:
+            scores = evaluate(model, loss_fn, val_loader, named)
+            _set_mode(model, training=True)
+            record.update({f"val_{k}": v for k, v in scores.items()})
+        record["steps"] = step
+        record["time"] = time.perf_counter() - start
+        history.log_epoch(**record)
+        if show:
+            print(_progress_line(epoch, epochs, record, float(optimizer.param_groups[0]["lr"])),
+                  flush=True)
+        if any(callback(epoch, history) for callback in callbacks):
+            break
+    return history
+
+
+def evaluate(model: Any, loss_fn: Callable[[Any, Any], Any] | None, loader: Iterable,
+             metrics: Sequence[str | Metric] | Mapping[str, Metric] | None = None
+             ) -> dict[str, float]:
+    """The mean loss and metrics of ``model`` over ``loader``, in eval mode, without a graph.
+
+    Args:
+        model: the model; put in eval mode while evaluating, its mode restored after.
+        loss_fn: the loss, or None to skip it.
+        loader: yields ``(inputs, targets)`` batches.
+        metrics: as in ``fit``; ``None`` measures accuracy for integer class labels.
+
+    Returns:
+        A dict ``{"loss": ..., "accuracy": ...}`` of means weighted by batch size.
+    """
+    named = None if metrics is None else _metric_functions(metrics)
+    was_training = getattr(model, "training", True)
+    _set_mode(model, training=False)
+    totals: dict[str, float] = {}
+    count = 0
+    try:
+        with no_grad():
+            for batch in loader:
+                x, y = _inputs_and_targets(batch)
+                if named is None:
+                    named = _metric_functions(("accuracy",) if _is_labels(y) else ())
+                output = model(x)
+                n = _batch_size(x)
+                count += n
+                if loss_fn is not None:
+                    totals["loss"] = totals.get("loss", 0.0) + _scalar(loss_fn(output, y)) * n
+                for name, metric in named.items():
+                    totals[name] = totals.get(name, 0.0) + metric(output, y) * n
+    finally:
+        _set_mode(model, training=was_training)
+    if count == 0:
+        raise ValueError("the loader yielded no batches")
+    return {k: v / count for k, v in totals.items()}
+
+
+# --- helpers ---
+
+def _metric_functions(metrics: Any) -> dict[str, Metric]:
+    if isinstance(metrics, Mapping):
+        return dict(metrics)
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    named = {}
+    for m in metrics:
+        if isinstance(m, str):
+            if m not in _NAMED_METRICS:
+                raise ValueError(f"unknown metric {m!r}; known: {sorted(_NAMED_METRICS)}, "
+                                 "or pass a function f(output, target) -> float")
+            named[m] = _NAMED_METRICS[m]
+        elif callable(m):
+            named[getattr(m, "__name__", type(m).__name__)] = m
+        else:
+            raise TypeError(f"a metric is a name or a function, got {m!r}")
+    return named
+
+
+def _inputs_and_targets(batch: Any) -> tuple[Any, Any]:
+    if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+        what = f"a {type(batch).__name__}"
+        if isinstance(batch, (tuple, list)):
+            what += f" of {len(batch)}"
+        raise TypeError(f"expected each batch to be (inputs, targets), got {what}")
+    return batch[0], batch[1]
+
+
+def _is_labels(y: Any) -> bool:
+    return np.asarray(y).dtype.kind in "iub"
+
+
+def _scalar(loss: Any) -> float:
+    data = np.asarray(loss)
+    if data.size != 1:
+        raise ValueError(f"loss_fn must return a single number (the batch mean), got shape "
+                         f"{data.shape}")
+    return float(data.reshape(()))
+
+
+def _batch_size(x: Any) -> int:
+    shape = np.shape(x)
+    return shape[0] if shape else 1
+
+
+def _grad_norm(params: list) -> float:
+    """sqrt(sum of g**2 over every gradient entry of every parameter)."""
+    total = 0.0
+    for p in params:
+        if p.grad is not None:
+            g = p.grad.data.ravel()
+            total += float(np.dot(g, g))
+    return math.sqrt(total)
+
+
+def _set_mode(model: Any, training: bool) -> None:
+    method = getattr(model, "train" if training else "eval", None)
+    if callable(method):
+        method()
+
+
+def _is_terminal() -> bool:
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _progress_line(epoch: int, epochs: int, record: dict, lr: float) -> str:
+    width = len(str(epochs))
+    parts = [f"epoch {epoch:>{width}}/{epochs}", f"{record['steps']} steps"]
+    for key, value in record.items():
+        if key in ("steps", "time"):
+            continue
+        label = key.replace("_", " ")
+        parts.append(f"{label} {value:.2%}" if key.endswith("accuracy") else f"{label} {value:.4f}")
+    parts += [f"lr {lr:.3g}", f"{record['time']:.1f}s"]
+    return "  ".join(parts)

@@ -1,0 +1,92 @@
+"""Walking a tensor's graph without recursion: the Functions in the order backward visits them."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..tensor import Tensor
+
+FREED_MESSAGE = (
+    "the graph of this tensor was freed by backward(): draw or explain it before calling "
+    "backward(), or call backward(retain_graph=True)")
+
+
+def topological_order(tensor: Tensor) -> list:
+    """The Functions that produced ``tensor``, each after every Function that consumes it.
+
+    This is the order backward runs them in (Kahn's algorithm on consumer counts, as the
+    engine does); reversed, it is an order in which the forward pass could have run.
+
+    Args:
+        tensor: a Tensor; a leaf (no creator) gives an empty list.
+
+    Raises:
+        RuntimeError: the graph was freed by an earlier backward.
+    """
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"expected a Tensor, got {type(tensor).__name__}")
+    root = tensor.creator
+    if root is None:
+        return []
+    consumers: dict[Any, int] = {root: 0}
+    stack = [root]
+    while stack:
+        fn = stack.pop()
+        if getattr(fn, "inputs", None) is None:
+            raise RuntimeError(FREED_MESSAGE)
+        for x in fn.inputs:
+            if isinstance(x, Tensor) and x.creator is not None:
+                if x.creator in consumers:
+                    consumers[x.creator] += 1
+                else:
+                    consumers[x.creator] = 1
+                    stack.append(x.creator)
+    order = []
+    ready = [root]
+    while ready:
+        fn = ready.pop()
+        order.append(fn)
+        for x in fn.inputs:
+            if isinstance(x, Tensor) and x.creator is not None:
+                consumers[x.creator] -= 1
+                if consumers[x.creator] == 0:
+                    ready.append(x.creator)
+    return order
+
+
+def tensor_inputs(fn: Any) -> list[tuple[int, Tensor]]:
+    """``(position, tensor)`` for each Tensor among the arguments of ``fn.apply``."""
+    return [(i, x) for i, x in enumerate(fn.inputs) if isinstance(x, Tensor)]
+
+
+def call_text(fn: Any, name_of: Any) -> str:
+    """``Name(arg, ...)`` for a Function call: Tensors by ``name_of(tensor)``, constants
+    (numbers, shapes, small arrays) as values; ``None`` and flags are left out."""
+    args = []
+    for x in fn.inputs:
+        if isinstance(x, Tensor):
+            args.append(name_of(x))
+        elif isinstance(x, (int, float)) and not isinstance(x, bool):
+            args.append(f"{x:g}")
+        elif isinstance(x, tuple):
+            args.append(str(x) if all(isinstance(i, int) for i in x) else "index")
+        elif isinstance(x, slice):
+            args.append("index")
+        elif hasattr(x, "shape") and hasattr(x, "dtype"):
+            args.append(f"{x.item():g}" if x.size == 1 else f"array{tuple(x.shape)}")
+    return f"{type(fn).__name__}({', '.join(args)})"
+
+
+def produced_tensors(tensor: Tensor, order: list) -> dict[tuple, Tensor]:
+    """``(op, output index) -> Tensor`` for every op result still reachable from ``tensor``.
+
+    A Function does not keep its outputs, but every result that was used again is an
+    input of its consumer, and the last one is ``tensor`` itself.
+    """
+    outputs: dict[tuple, Tensor] = {}
+    if tensor.creator is not None:
+        outputs[(tensor.creator, tensor.output_index)] = tensor
+    for fn in order:
+        for _, x in tensor_inputs(fn):
+            if x.creator is not None:
+                outputs.setdefault((x.creator, x.output_index), x)
+    return outputs
