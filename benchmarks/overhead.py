@@ -69,34 +69,38 @@ def chain_torch(torch, n_ops: int) -> None:
     y.backward(torch.ones(4))
 
 
-def best_time(fn, repeat: int) -> float:
-    fn()  # warm up
-    times = []
+def best_times(chains: dict, repeat: int) -> dict:
+    """The best wall time of each chain, the chains interleaved round by round so that a
+    busy spell of the machine hits all of them alike."""
+    for chain in chains.values():
+        chain()  # warm up
+    best = {name: float("inf") for name in chains}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, chain in chains.items():
+            start = time.perf_counter()
+            chain()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
 
-    results = {
-        "numpy (hand-written)": best_time(lambda: chain_numpy(args.ops), args.repeat),
-        "tinygrad_edu": best_time(lambda: chain_tinygrad(args.ops), args.repeat),
+    chains = {
+        "numpy (hand-written)": lambda: chain_numpy(args.ops),
+        "tinygrad_edu": lambda: chain_tinygrad(args.ops),
     }
     try:
         import torch
 
         torch.set_num_threads(1)
-        results[f"pytorch {torch.__version__} (1 thread)"] = best_time(
-            lambda: chain_torch(torch, args.ops), args.repeat)
+        chains[f"pytorch {torch.__version__} (1 thread)"] = lambda: chain_torch(torch, args.ops)
     except ImportError:
         print("(PyTorch not installed: its row is skipped; pip install torch==2.13.0)")
+    results = best_times(chains, args.repeat)
 
     floor = results["numpy (hand-written)"]
     torch_time = next((t for name, t in results.items() if name.startswith("pytorch")), None)

@@ -148,8 +148,6 @@ def grad(
     Raises:
         RuntimeError: an input does not require grad, or is unused and not ``allow_unused``.
     """
-    from .tensor import Tensor
-
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is not None and not isinstance(grad_outputs, (list, tuple)):
@@ -177,8 +175,6 @@ def grad(
 
 
 def _roots_and_seeds(tensors: Sequence[Any], grads: Sequence[Any] | None, create_graph: bool):
-    from .tensor import Tensor
-
     if grads is None:
         grads = [None] * len(tensors)
     if len(grads) != len(tensors):
@@ -216,17 +212,12 @@ def _roots_and_seeds(tensors: Sequence[Any], grads: Sequence[Any] | None, create
 
 
 def _as_tensor(g: Any) -> Any:
-    from .tensor import Tensor
-
     return g if isinstance(g, Tensor) else Tensor._wrap(g)
 
 
 def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
     """The engine: propagate ``seeds`` from ``roots`` to the leaves (or the captured inputs)."""
     global _grad_enabled
-    from .ops.shape import sum_to
-    from .tensor import Tensor
-
     grad_type = Tensor if create_graph else np.ndarray
     # Gradients of non-leaf tensors, keyed by their creator (output 0) or (creator, index).
     grads: dict[Any, Any] = {}
@@ -270,14 +261,16 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
 
     # Pass 2: run each Function's backward once all its consumers are done.
     ready = [fn for fn, n in consumers.items() if n == 0]
+    pop_ready, push_ready = ready.pop, ready.append  # bound once: this loop is the hot path
+    pop_grad, get_grad = grads.pop, grads.get
     previous_mode = _grad_enabled
     _grad_enabled = create_graph
     try:
         while ready:
-            fn = ready.pop()
+            fn = pop_ready()
             inputs = fn.inputs
             if fn.n_outputs == 1:  # the common case, kept lean
-                gy = grads.pop(fn, None)
+                gy = pop_grad(fn, None)
                 if wanted and fn in wanted:
                     _capture_non_leaf(fn, (gy,), wanted, capture)
                 if gy is None:
@@ -287,8 +280,8 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                 else:
                     gxs = type(fn).backward(fn, gy)
             else:
-                gys = (grads.pop(fn, None),) + tuple(
-                    grads.pop((fn, i), None) for i in range(1, fn.n_outputs))
+                gys = (pop_grad(fn, None),) + tuple(
+                    pop_grad((fn, i), None) for i in range(1, fn.n_outputs))
                 if wanted and fn in wanted:
                     _capture_non_leaf(fn, gys, wanted, capture)
                 gxs = _call_multi_output_backward(fn, gys, create_graph)
@@ -303,24 +296,24 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                 if gx is not None and x._requires_grad:
                     if type(gx) is not grad_type:
                         gx = _normalize_grad(gx, create_graph)
-                    if gx.shape != x.data.shape:
-                        if not _broadcasts_to(x.data.shape, tuple(gx.shape)):
+                    shape = x.data.shape
+                    if gx.shape != shape:
+                        if not _broadcasts_to(shape, tuple(gx.shape)):
                             raise RuntimeError(
                                 f"{type(fn).__name__}.backward returned a gradient of shape "
-                                f"{tuple(gx.shape)} for an input of shape {x.shape}"
-                            )
-                        gx = sum_to(gx, x.data.shape)
+                                f"{tuple(gx.shape)} for an input of shape {shape}")
+                        gx = sum_to(gx, shape)
                     if c is None:
                         _deliver(x, gx, capture, create_graph, delivered)
                     else:
                         key = c if x.output_index == 0 else (c, x.output_index)
-                        g = grads.get(key)
+                        g = get_grad(key)
                         grads[key] = gx if g is None else g + gx
                 if c is not None:
                     n = consumers[c] - 1
                     consumers[c] = n
                     if n == 0:
-                        ready.append(c)
+                        push_ready(c)
             if not retain_graph:
                 fn.inputs = None
                 del fn.saved_tensors
@@ -366,7 +359,7 @@ def _as_gradient_tuple(fn, gxs: Any) -> tuple:
     n = len(fn.inputs)
     if gxs is None:
         return (None,) * n
-    gxs = tuple(gxs) if isinstance(gxs, list) else (gxs,)
+    gxs = tuple(gxs) if type(gxs) is list else (gxs,)
     if len(gxs) != n:
         raise _gradient_count_error(fn, len(gxs))
     return gxs
@@ -386,8 +379,6 @@ def _zeros_like_output(fn, index: int, create_graph: bool):
 
 def _normalize_grad(gx: Any, create_graph: bool) -> Any:
     """Turn a gradient a backward returned as a scalar/array/Tensor into the mode's type."""
-    from .tensor import Tensor
-
     if isinstance(gx, Tensor):
         return gx if create_graph else gx.data
     gx = np.asarray(gx)
@@ -396,8 +387,6 @@ def _normalize_grad(gx: Any, create_graph: bool) -> Any:
 
 def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
     """Hand a leaf its gradient: accumulate into ``x.grad``, or record it for grad()."""
-    from .tensor import Tensor
-
     if capture is not None:
         captured = capture[1]
         key = id(x)
@@ -408,14 +397,26 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
     if create_graph:
         x.grad = gx if x.grad is None else x.grad + gx
         return
-    if gx.dtype != x.data.dtype:  # e.g. a float64 constant mixed into a float32 model
-        gx = gx.astype(x.data.dtype)
-    if x.grad is None:
+    dtype = x.data.dtype
+    if gx.dtype is not dtype and gx.dtype != dtype:  # e.g. float64 constants in a float32 model
+        gx = gx.astype(dtype)
+    grad = x.grad
+    if grad is None:
         # .grad must own its array (users may scale it in place): copy a view (maybe
         # read-only, or of another gradient) or an array some other leaf or the caller has.
         if gx.base is not None or id(gx) in delivered:
             gx = gx.copy()
         delivered.add(id(gx))
         x.grad = Tensor._wrap(gx)
-    else:
-        x.grad = Tensor._wrap(x.grad.data + gx)
+    elif grad.creator is None:
+        # Accumulate into the same .grad Tensor, as PyTorch does, by rebinding its data
+        # (never += into an array that may be shared).
+        grad.data = grad.data + gx
+    else:  # a .grad from create_graph=True is part of a graph: leave it as it is
+        x.grad = Tensor._wrap(grad.data + gx)
+
+
+# Tensor and sum_to are built on this module (Function reads the grad mode): import them
+# once everything they need exists, not inside functions on the hot path.
+from .tensor import Tensor  # noqa: E402
+from .ops.shape import sum_to  # noqa: E402
