@@ -80,17 +80,24 @@ def torch_setup(arrays):
     return torch, params, loss_fn
 
 
-def torch_kwargs(name, kwargs):
-    kwargs = dict(kwargs)
-    if name in ("SGD", "RMSprop", "Adam", "AdamW", "Adagrad"):
-        kwargs["foreach"] = False  # the plain per-tensor loop, as ours
-    return kwargs
+def torch_kwargs(kwargs):
+    return dict(kwargs, foreach=False)  # the plain per-tensor loop, as ours
 
 
 def assert_close_to_torch(tg_params_, torch_params, step):
     for i, (p, q) in enumerate(zip(tg_params_, torch_params)):
         np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-9, atol=1e-13,
                                    err_msg=f"param {i} after step {step}")
+
+
+def train_both(opt, params, t_opt, t_params, t_loss, steps):
+    """The same training steps with ours and with PyTorch, compared after each step."""
+    for step in range(steps):
+        tg_train_step(opt, params)
+        t_opt.zero_grad()
+        t_loss(t_params).backward()
+        t_opt.step()
+        assert_close_to_torch(params, t_params, step)
 
 
 @pytest.mark.parametrize("name,kwargs", ORACLE_CASES,
@@ -101,13 +108,8 @@ def test_matches_torch_for_50_steps(name, kwargs):
     torch, t_params, t_loss = torch_setup(arrays)
     params = tg_params(arrays)
     opt = getattr(optim, name)(params, **kwargs)
-    t_opt = getattr(torch.optim, name)(t_params, **torch_kwargs(name, kwargs))
-    for step in range(50):
-        tg_train_step(opt, params)
-        t_opt.zero_grad()
-        t_loss(t_params).backward()
-        t_opt.step()
-        assert_close_to_torch(params, t_params, step)
+    t_opt = getattr(torch.optim, name)(t_params, **torch_kwargs(kwargs))
+    train_both(opt, params, t_opt, t_params, t_loss, steps=50)
     # the state has PyTorch's keys and values
     for p, q in zip(params, t_params):
         ours, theirs = opt.state.get(p, {}), t_opt.state[q]
@@ -130,12 +132,7 @@ def test_param_groups_with_their_own_lr_match_torch():
                              foreach=False)
     assert [g["lr"] for g in opt.param_groups] == [0.01, 0.05]
     assert [g["amsgrad"] for g in opt.param_groups] == [False, True]
-    for step in range(20):
-        tg_train_step(opt, params)
-        t_opt.zero_grad()
-        t_loss(t_params).backward()
-        t_opt.step()
-        assert_close_to_torch(params, t_params, step)
+    train_both(opt, params, t_opt, t_params, t_loss, steps=20)
 
 
 def test_params_without_grad_are_skipped_like_torch():
@@ -184,13 +181,8 @@ def test_random_hyperparameters_match_torch(name, lr, wd, beta, flag):
     torch, t_params, t_loss = torch_setup(arrays)
     params = tg_params(arrays)
     opt = getattr(optim, name)(params, **kwargs)
-    t_opt = getattr(torch.optim, name)(t_params, **torch_kwargs(name, kwargs))
-    for step in range(10):
-        tg_train_step(opt, params)
-        t_opt.zero_grad()
-        t_loss(t_params).backward()
-        t_opt.step()
-        assert_close_to_torch(params, t_params, step)
+    t_opt = getattr(torch.optim, name)(t_params, **torch_kwargs(kwargs))
+    train_both(opt, params, t_opt, t_params, t_loss, steps=10)
 
 
 # --- the update rules written out in NumPy (no PyTorch needed) ---

@@ -455,6 +455,13 @@ _UFUNC_OPS = {
     np.maximum: Maximum.apply, np.minimum: Minimum.apply,
     np.square: lambda x: Mul.apply(x, x),
 }
+
+
+def _non_differentiable(ufunc: np.ufunc):
+    """``ufunc`` computed on the data: its result (bool, sign) carries no gradient."""
+    return lambda *xs: Tensor._wrap(np.asarray(ufunc(*(_data(x) for x in xs))))
+
+
 for _ufunc in (np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
                np.sign, np.isnan, np.isinf, np.isfinite, np.logical_not):
-    _UFUNC_OPS[_ufunc] = (lambda u: lambda *xs: Tensor._wrap(np.asarray(u(*(_data(x) for x in xs)))))(_ufunc)
+    _UFUNC_OPS[_ufunc] = _non_differentiable(_ufunc)

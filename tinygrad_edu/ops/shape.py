@@ -1,4 +1,4 @@
-"""Shape ops: broadcasting and its adjoint, reshape, transpose, indexing, joining, where.
+"""Shape ops: broadcasting and its adjoint, reshape, transpose, indexing, joining.
 
 ``sum_to`` and ``broadcast_to`` work on ndarrays and Tensors: the backward engine uses
 ``sum_to`` to give a broadcast input a gradient of its own shape.

@@ -1,10 +1,11 @@
 """Adagrad: per-coordinate learning rates from the sum of all past squared gradients."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
+from ..tensor import Tensor
 from .optimizer import Optimizer, check_number
 
 
@@ -50,38 +51,21 @@ class Adagrad(Optimizer):
         check_number("initial_accumulator_value", group["initial_accumulator_value"])
         check_number("eps", group["eps"])
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Do one update of every parameter whose ``.grad`` is not None.
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        init = float(group["initial_accumulator_value"])
+        return {"step": 0, "sum": np.full_like(p.data, init)}
 
-        Args:
-            closure: optional function that recomputes the loss (run with grad enabled).
-
-        Returns:
-            The closure's loss, or None.
-        """
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr = float(group["lr"])
-            lr_decay = float(group["lr_decay"])
-            weight_decay = float(group["weight_decay"])
-            eps = float(group["eps"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad.data                    # never modified in place: may be shared
-                state = self.state.get(p)
-                if not state:
-                    init = float(group["initial_accumulator_value"])
-                    state = self.state[p] = {"step": 0, "sum": np.full_like(p.data, init)}
-                state["step"] += 1
-                if weight_decay != 0:
-                    g = p.data * weight_decay + g
-                clr = lr / (1.0 + (state["step"] - 1) * lr_decay)
-                state_sum = state["sum"]
-                state_sum += g * g
-                std = np.sqrt(state_sum)
-                std += eps
-                np.divide(g, std, out=std)
-                std *= clr
-                p.data -= std
-        return loss
+    def _update(self, p: Tensor, g: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        weight_decay = float(group["weight_decay"])
+        state["step"] += 1
+        if weight_decay != 0:
+            g = p.data * weight_decay + g
+        clr = float(group["lr"]) / (1.0 + (state["step"] - 1) * float(group["lr_decay"]))
+        state_sum = state["sum"]
+        state_sum += g * g
+        std = np.sqrt(state_sum)
+        std += float(group["eps"])
+        np.divide(g, std, out=std)
+        std *= clr
+        p.data -= std

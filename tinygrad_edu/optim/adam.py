@@ -1,11 +1,12 @@
 """Adam and AdamW: bias-corrected moving averages of the gradient and its square."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from ..tensor import Tensor
+from .optimizer import Optimizer, check_number, zeros_buffer
 
 
 class Adam(Optimizer):
@@ -68,55 +69,36 @@ class Adam(Optimizer):
         check_number("eps", group["eps"])
         check_number("weight_decay", group["weight_decay"])
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Do one update of every parameter whose ``.grad`` is not None.
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": 0, "exp_avg": np.zeros_like(p.data), "exp_avg_sq": np.zeros_like(p.data)}
 
-        Args:
-            closure: optional function that recomputes the loss (run with grad enabled).
-
-        Returns:
-            The closure's loss, or None.
-        """
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr = float(group["lr"])
-            beta1, beta2 = (float(b) for b in group["betas"])
-            eps = float(group["eps"])
-            weight_decay = float(group["weight_decay"])
-            amsgrad = group["amsgrad"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad.data                    # never modified in place: may be shared
-                state = self.state.get(p)
-                if not state:
-                    state = self.state[p] = {"step": 0, "exp_avg": np.zeros_like(p.data),
-                                             "exp_avg_sq": np.zeros_like(p.data)}
-                state["step"] += 1
-                t = state["step"]
-                if weight_decay != 0:
-                    if self._decoupled:
-                        p.data *= 1.0 - lr * weight_decay
-                    else:
-                        g = p.data * weight_decay + g
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                exp_avg += (1.0 - beta1) * (g - exp_avg)    # = beta1*m + (1-beta1)*g
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1.0 - beta2) * g * g
-                v = exp_avg_sq
-                if amsgrad:
-                    v = state.get("max_exp_avg_sq")
-                    if v is None:
-                        v = state["max_exp_avg_sq"] = np.zeros_like(p.data)
-                    np.maximum(v, exp_avg_sq, out=v)
-                step_size = lr / (1.0 - beta1 ** t)
-                denom = np.sqrt(v)
-                denom /= (1.0 - beta2 ** t) ** 0.5
-                denom += eps
-                np.divide(exp_avg, denom, out=denom)
-                denom *= step_size
-                p.data -= denom
-        return loss
+    def _update(self, p: Tensor, g: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        lr = float(group["lr"])
+        beta1, beta2 = group["betas"]
+        beta1, beta2 = float(beta1), float(beta2)
+        weight_decay = float(group["weight_decay"])
+        state["step"] += 1
+        t = state["step"]
+        if weight_decay != 0:
+            if self._decoupled:
+                p.data *= 1.0 - lr * weight_decay
+            else:
+                g = p.data * weight_decay + g
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg += (1.0 - beta1) * (g - exp_avg)    # = beta1*m + (1-beta1)*g
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1.0 - beta2) * g * g
+        v = exp_avg_sq
+        if group["amsgrad"]:
+            v = zeros_buffer(state, "max_exp_avg_sq", p)
+            np.maximum(v, exp_avg_sq, out=v)
+        denom = np.sqrt(v)
+        denom /= (1.0 - beta2 ** t) ** 0.5
+        denom += float(group["eps"])
+        np.divide(exp_avg, denom, out=denom)
+        denom *= lr / (1.0 - beta1 ** t)
+        p.data -= denom
 
 
 class AdamW(Adam):

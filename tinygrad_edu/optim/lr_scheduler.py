@@ -19,7 +19,7 @@ import math
 import numbers
 from typing import Any, Callable, Sequence
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_number
 
 
 class LRScheduler:
@@ -104,7 +104,24 @@ class LRScheduler:
 
 # --- TensorFlow's decays ---
 
-class ExponentialDecay(LRScheduler):
+class _TensorFlowDecay(LRScheduler):
+    """What TensorFlow's decays share: ``decay_steps``, ``decay_rate`` and ``staircase``."""
+
+    def __init__(self, optimizer: Optimizer, decay_steps: float, decay_rate: float,
+                 staircase: bool, last_epoch: int) -> None:
+        _check_positive("decay_steps", decay_steps)
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = bool(staircase)
+        super().__init__(optimizer, last_epoch)
+
+    def _progress(self, step: int) -> float:
+        """``step / decay_steps``, floored when ``staircase``."""
+        p = step / self.decay_steps
+        return math.floor(p) if self.staircase else p
+
+
+class ExponentialDecay(_TensorFlowDecay):
     """TensorFlow's exponential decay: ``lr = lr0 * decay_rate ** (step / decay_steps)``.
 
     With ``staircase=True`` the exponent is floored, ``floor(step / decay_steps)``, so the
@@ -127,21 +144,15 @@ class ExponentialDecay(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, decay_steps: float, decay_rate: float,
                  staircase: bool = False, last_epoch: int = -1) -> None:
-        _check_positive("decay_steps", decay_steps)
         _check_positive("decay_rate", decay_rate)
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = bool(staircase)
-        super().__init__(optimizer, last_epoch)
+        super().__init__(optimizer, decay_steps, decay_rate, staircase, last_epoch)
 
     def _lrs(self, step: int) -> list[float]:
-        p = step / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return [base_lr * self.decay_rate ** p for base_lr in self.base_lrs]
+        factor = self.decay_rate ** self._progress(step)
+        return [base_lr * factor for base_lr in self.base_lrs]
 
 
-class InverseTimeDecay(LRScheduler):
+class InverseTimeDecay(_TensorFlowDecay):
     """TensorFlow's inverse time decay: ``lr = lr0 / (1 + decay_rate * step / decay_steps)``.
 
     With ``staircase=True``, ``step / decay_steps`` is floored.
@@ -156,18 +167,12 @@ class InverseTimeDecay(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, decay_steps: float, decay_rate: float,
                  staircase: bool = False, last_epoch: int = -1) -> None:
-        _check_positive("decay_steps", decay_steps)
-        _check_real("decay_rate", decay_rate, 0.0)
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = bool(staircase)
-        super().__init__(optimizer, last_epoch)
+        check_number("decay_rate", decay_rate, 0.0)
+        super().__init__(optimizer, decay_steps, decay_rate, staircase, last_epoch)
 
     def _lrs(self, step: int) -> list[float]:
-        p = step / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return [base_lr / (1 + self.decay_rate * p) for base_lr in self.base_lrs]
+        divisor = 1 + self.decay_rate * self._progress(step)
+        return [base_lr / divisor for base_lr in self.base_lrs]
 
 
 # --- PyTorch's schedules ---
@@ -228,7 +233,7 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
         _check_int("T_max", T_max, 1)
-        _check_real("eta_min", eta_min, 0.0)
+        check_number("eta_min", eta_min, 0.0)
         self.T_max = int(T_max)
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
@@ -303,7 +308,7 @@ class LinearWarmup(LRScheduler):
     def __init__(self, optimizer: Optimizer, warmup_steps: int, start_factor: float = 0.0,
                  then: LRScheduler | None = None, last_epoch: int = -1) -> None:
         _check_int("warmup_steps", warmup_steps, 1)
-        _check_real("start_factor", start_factor, 0.0, 1.0)
+        check_number("start_factor", start_factor, 0.0, 1.0)
         if then is not None:
             if not isinstance(then, LRScheduler):
                 raise TypeError(f"then must be a scheduler, got {type(then).__name__}")
@@ -335,14 +340,6 @@ class LinearWarmup(LRScheduler):
 
 
 # --- argument checks ---
-
-def _check_real(name: str, value: Any, low: float, high: float | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if not value >= low or (high is not None and not value <= high):
-        bound = f">= {low:g}" if high is None else f"in [{low:g}, {high:g}]"
-        raise ValueError(f"{name} must be {bound}, got {value}")
-
 
 def _check_positive(name: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:

@@ -1,7 +1,8 @@
 """Optimizer: the base class that holds parameter groups and per-parameter state.
 
-A subclass writes ``_check_group`` (validate its hyper-parameters) and ``step``;
-everything else (param groups, ``zero_grad``, ``state_dict``) lives here.
+A subclass writes ``_check_group`` (validate its hyper-parameters), ``_init_state`` (the
+state a parameter starts with) and ``_update`` (one parameter's update rule); everything
+else (param groups, the loop of ``step``, ``zero_grad``, ``state_dict``) lives here.
 """
 from __future__ import annotations
 
@@ -28,9 +29,9 @@ class Optimizer:
         param_groups: a list of dicts; each has ``'params'`` (a list of Tensors) and one
             entry per hyper-parameter (``'lr'``, ...). Change ``group['lr']`` to change
             the learning rate (that is what the schedulers do).
-        state: per-parameter state, a dict keyed by the parameter Tensor (empty for a
-            parameter not yet updated), whose values are dicts with PyTorch's keys
-            (``'step'``, ``'exp_avg'``, ``'momentum_buffer'``...).
+        state: per-parameter state, a dict keyed by the parameter Tensor (empty until the
+            parameter's first update, or when the rule keeps none), whose values are dicts
+            with PyTorch's keys (``'step'``, ``'exp_avg'``, ``'momentum_buffer'``...).
 
     Raises:
         TypeError: ``params`` is a single Tensor or a set, or holds something not a Tensor.
@@ -114,14 +115,40 @@ class Optimizer:
                     p.grad = Tensor._wrap(np.zeros_like(p.data))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; return ``closure()`` if given."""
-        raise NotImplementedError
+        """Do one update of every parameter whose ``.grad`` is not None.
 
-    def _closure_loss(self, closure: Callable[[], Any] | None) -> Any:
-        if closure is None:
-            return None
-        with autograd.enable_grad():
-            return closure()
+        Args:
+            closure: optional function that recomputes the loss (run with grad enabled).
+
+        Returns:
+            The closure's loss, or None.
+        """
+        loss = None
+        if closure is not None:
+            with autograd.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    state = self.state[p]
+                    if not state:
+                        state.update(self._init_state(p, group))
+                    self._update(p, p.grad.data, state, group)
+        return loss
+
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        """The state of ``p`` before its first update (override in a subclass)."""
+        return {}
+
+    def _update(self, p: Tensor, g: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        """Update ``p.data`` in place from its gradient ``g`` (override in a subclass).
+
+        ``g`` is ``p.grad.data``: never modify it in place, it may be shared.
+        Hyper-parameters are read as Python floats, since a NumPy float64 scalar would
+        upcast float32 arithmetic.
+        """
+        raise NotImplementedError
 
     # --- checkpoints ---
 
@@ -195,7 +222,7 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
-# --- helpers for subclasses ---
+# --- argument checks and helpers ---
 
 def _check_param(p: Any, i: int) -> None:
     if not isinstance(p, Tensor):
@@ -222,6 +249,15 @@ def _load_value(v: Any, p: Tensor, i: Any, key: str) -> Any:
     if isinstance(v, np.ndarray):  # a 0-d array, e.g. a step count
         return v.item()
     return v
+
+
+def zeros_buffer(state: dict[str, Any], key: str, p: Tensor) -> np.ndarray:
+    """``state[key]``, created as zeros shaped like ``p`` on first use (an optional buffer,
+    e.g. Adam's ``max_exp_avg_sq`` once amsgrad is on)."""
+    buf = state.get(key)
+    if buf is None:
+        buf = state[key] = np.zeros_like(p.data)
+    return buf
 
 
 def check_number(name: str, value: Any, low: float = 0.0, high: float | None = None,

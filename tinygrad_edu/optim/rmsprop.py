@@ -1,11 +1,12 @@
 """RMSprop: divide the gradient by a running root mean square of recent gradients."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from ..tensor import Tensor
+from .optimizer import Optimizer, check_number, zeros_buffer
 
 
 class RMSprop(Optimizer):
@@ -60,55 +61,34 @@ class RMSprop(Optimizer):
         check_number("weight_decay", group["weight_decay"])
         check_number("momentum", group["momentum"])
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Do one update of every parameter whose ``.grad`` is not None.
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": 0, "square_avg": np.zeros_like(p.data)}
 
-        Args:
-            closure: optional function that recomputes the loss (run with grad enabled).
-
-        Returns:
-            The closure's loss, or None.
-        """
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr = float(group["lr"])
-            alpha = float(group["alpha"])
-            eps = float(group["eps"])
-            weight_decay = float(group["weight_decay"])
-            momentum = float(group["momentum"])
-            centered = group["centered"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad.data
-                state = self.state.get(p)
-                if not state:
-                    state = self.state[p] = {"step": 0, "square_avg": np.zeros_like(p.data)}
-                state["step"] += 1
-                if weight_decay != 0:
-                    g = p.data * weight_decay + g
-                square_avg = state["square_avg"]
-                square_avg *= alpha
-                square_avg += (1.0 - alpha) * g * g
-                if centered:
-                    grad_avg = state.get("grad_avg")
-                    if grad_avg is None:
-                        grad_avg = state["grad_avg"] = np.zeros_like(p.data)
-                    grad_avg += (1.0 - alpha) * (g - grad_avg)
-                    avg = square_avg - grad_avg * grad_avg
-                    np.sqrt(avg, out=avg)
-                else:
-                    avg = np.sqrt(square_avg)
-                avg += eps
-                if momentum > 0:
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = state["momentum_buffer"] = np.zeros_like(p.data)
-                    buf *= momentum
-                    buf += g / avg
-                    p.data -= lr * buf
-                else:
-                    np.divide(g, avg, out=avg)
-                    avg *= lr
-                    p.data -= avg
-        return loss
+    def _update(self, p: Tensor, g: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        alpha = float(group["alpha"])
+        weight_decay = float(group["weight_decay"])
+        momentum = float(group["momentum"])
+        state["step"] += 1
+        if weight_decay != 0:
+            g = p.data * weight_decay + g
+        square_avg = state["square_avg"]
+        square_avg *= alpha
+        square_avg += (1.0 - alpha) * g * g
+        if group["centered"]:
+            grad_avg = zeros_buffer(state, "grad_avg", p)
+            grad_avg += (1.0 - alpha) * (g - grad_avg)
+            avg = square_avg - grad_avg * grad_avg
+            np.sqrt(avg, out=avg)
+        else:
+            avg = np.sqrt(square_avg)
+        avg += float(group["eps"])
+        if momentum > 0:
+            buf = zeros_buffer(state, "momentum_buffer", p)
+            buf *= momentum
+            buf += g / avg
+            p.data -= float(group["lr"]) * buf
+        else:
+            np.divide(g, avg, out=avg)
+            avg *= float(group["lr"])
+            p.data -= avg

@@ -1,8 +1,11 @@
 """SGD: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
+import numpy as np
+
+from ..tensor import Tensor
 from .optimizer import Optimizer, check_number
 
 
@@ -58,37 +61,19 @@ class SGD(Optimizer):
             raise ValueError("nesterov momentum needs momentum > 0 and dampening = 0, got "
                              f"momentum={group['momentum']}, dampening={group['dampening']}")
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Do one update of every parameter whose ``.grad`` is not None.
-
-        Args:
-            closure: optional function that recomputes the loss (run with grad enabled).
-
-        Returns:
-            The closure's loss, or None.
-        """
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            # Python floats: a NumPy float64 scalar would upcast float32 arithmetic.
-            lr = float(group["lr"])
-            momentum = float(group["momentum"])
-            dampening = float(group["dampening"])
-            weight_decay = float(group["weight_decay"])
-            nesterov = group["nesterov"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad.data                    # never modified in place: may be shared
-                if weight_decay != 0:
-                    g = p.data * weight_decay + g
-                if momentum != 0:
-                    state = self.state.setdefault(p, {})
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = state["momentum_buffer"] = g.copy()
-                    else:
-                        buf *= momentum
-                        buf += g if dampening == 0 else (1.0 - dampening) * g
-                    g = g + momentum * buf if nesterov else buf
-                p.data -= lr * g
-        return loss
+    def _update(self, p: Tensor, g: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        weight_decay = float(group["weight_decay"])
+        if weight_decay != 0:
+            g = p.data * weight_decay + g
+        momentum = float(group["momentum"])
+        if momentum != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = g.copy()
+            else:
+                dampening = float(group["dampening"])
+                buf *= momentum
+                buf += g if dampening == 0 else (1.0 - dampening) * g
+            g = g + momentum * buf if group["nesterov"] else buf
+        p.data -= float(group["lr"]) * g

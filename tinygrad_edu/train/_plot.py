@@ -1,6 +1,7 @@
 """matplotlib, optional (the ``plot`` extra): imported only when a picture is asked for."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 PLOT_INSTALL_HINT = 'pip install "tinygrad_edu[plot]"'
@@ -18,8 +19,6 @@ def new_figure(width: float, height: float) -> Any:
 
 def save(fig: Any, path: Any) -> None:
     """Write the figure to ``path`` (PNG, SVG or PDF, by suffix), creating its folder."""
-    import os
-
     folder = os.path.dirname(os.fspath(path))
     if folder:
         os.makedirs(folder, exist_ok=True)

@@ -113,8 +113,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         ...               train_loader, epochs=10, val_loader=test_loader)
         >>> history.epoch["val_accuracy"][-1]
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+    _check_int("epochs", epochs, 1)
     named = None if metrics is None else _metric_functions(metrics)
     params = list(model.parameters())
     history = History()
@@ -128,7 +127,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         for batch in train_loader:
             x, y = _inputs_and_targets(batch)
             if named is None:  # decided on the first batch: classification or not
-                named = _metric_functions(("accuracy",) if _is_labels(y) else ())
+                named = _default_metrics(y)
             optimizer.zero_grad()
             output = model(x)
             loss = loss_fn(output, y)
@@ -145,9 +144,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             history.log_step(value, lr, norm)
             n = _batch_size(x)
             count += n
-            totals["loss"] = totals.get("loss", 0.0) + value * n
-            for name, metric in named.items():
-                totals[name] = totals.get(name, 0.0) + metric(output, y) * n
+            _accumulate(totals, n, value, named, output, y)
         if count == 0:
             raise ValueError("train_loader yielded no batches (an empty dataset, or "
                              "drop_last=True with fewer samples than batch_size)")
@@ -191,14 +188,12 @@ def evaluate(model: Any, loss_fn: Callable[[Any, Any], Any] | None, loader: Iter
             for batch in loader:
                 x, y = _inputs_and_targets(batch)
                 if named is None:
-                    named = _metric_functions(("accuracy",) if _is_labels(y) else ())
+                    named = _default_metrics(y)
                 output = model(x)
                 n = _batch_size(x)
                 count += n
-                if loss_fn is not None:
-                    totals["loss"] = totals.get("loss", 0.0) + _scalar(loss_fn(output, y)) * n
-                for name, metric in named.items():
-                    totals[name] = totals.get(name, 0.0) + metric(output, y) * n
+                loss = None if loss_fn is None else _scalar(loss_fn(output, y))
+                _accumulate(totals, n, loss, named, output, y)
     finally:
         _set_mode(model, training=was_training)
     if count == 0:
@@ -227,6 +222,25 @@ def _metric_functions(metrics: Any) -> dict[str, Metric]:
     return named
 
 
+def _default_metrics(y: Any) -> dict[str, Metric]:
+    """Accuracy when the targets are integer class labels, nothing otherwise."""
+    return {"accuracy": accuracy} if np.asarray(y).dtype.kind in "iub" else {}
+
+
+def _accumulate(totals: dict[str, float], n: int, loss: float | None,
+                metrics: Mapping[str, Metric], output: Any, y: Any) -> None:
+    """Add a batch's loss (unless None) and metrics, weighted by its size n, to totals."""
+    if loss is not None:
+        totals["loss"] = totals.get("loss", 0.0) + loss * n
+    for name, metric in metrics.items():
+        totals[name] = totals.get(name, 0.0) + metric(output, y) * n
+
+
+def _check_int(name: str, value: Any, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+
+
 def _inputs_and_targets(batch: Any) -> tuple[Any, Any]:
     if not isinstance(batch, (tuple, list)) or len(batch) != 2:
         what = f"a {type(batch).__name__}"
@@ -234,10 +248,6 @@ def _inputs_and_targets(batch: Any) -> tuple[Any, Any]:
             what += f" of {len(batch)}"
         raise TypeError(f"expected each batch to be (inputs, targets), got {what}")
     return batch[0], batch[1]
-
-
-def _is_labels(y: Any) -> bool:
-    return np.asarray(y).dtype.kind in "iub"
 
 
 def _scalar(loss: Any) -> float:

@@ -4,7 +4,6 @@ where the loss falls fastest and where it blows up.
 """
 from __future__ import annotations
 
-import copy
 import math
 import os
 from typing import Any, Callable, Iterable
@@ -12,7 +11,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from . import _plot
-from .loop import _inputs_and_targets, _scalar, _set_mode
+from .loop import _check_int, _inputs_and_targets, _scalar, _set_mode
 
 
 class LRRangeResult:
@@ -121,16 +120,15 @@ def lr_range_test(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any
         raise ValueError(f"start_lr must be > 0, got {start_lr}")
     if not end_lr > start_lr:
         raise ValueError(f"end_lr must be > start_lr = {start_lr}, got {end_lr}")
-    if isinstance(num_steps, bool) or not isinstance(num_steps, (int, np.integer)) or num_steps < 2:
-        raise ValueError(f"num_steps must be an integer >= 2, got {num_steps!r}")
+    _check_int("num_steps", num_steps, 2)
     if not 0.0 <= smoothing < 1.0:
         raise ValueError(f"smoothing must be in [0, 1), got {smoothing}")
     if not diverge_factor > 1.0:
         raise ValueError(f"diverge_factor must be > 1, got {diverge_factor}")
 
-    model_state = copy.deepcopy(model.state_dict())
-    optimizer_state = copy.deepcopy(optimizer.state_dict())
-    group_lrs = [group["lr"] for group in optimizer.param_groups]
+    # Both state dicts are copies, so the steps below do not change them.
+    model_state = model.state_dict()
+    optimizer_state = optimizer.state_dict()  # with the learning rates
     was_training = getattr(model, "training", True)
     lrs: list[float] = []
     losses: list[float] = []
@@ -166,8 +164,6 @@ def lr_range_test(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any
     finally:
         model.load_state_dict(model_state)
         optimizer.load_state_dict(optimizer_state)
-        for group, lr in zip(optimizer.param_groups, group_lrs):
-            group["lr"] = lr
         optimizer.zero_grad()
         _set_mode(model, training=was_training)
     return LRRangeResult(lrs, losses, raw_losses, _steepest_descent(lrs, losses), diverged)

@@ -169,9 +169,10 @@ def _backward(fn: Any, gys: list) -> tuple:
 
 
 def _array(g: Any, x: Tensor) -> np.ndarray:
+    """The gradient ``g`` for input ``x`` as an array of x's shape and dtype (the engine's
+    sum over broadcast dimensions)."""
     g = np.asarray(g.data if isinstance(g, Tensor) else g, dtype=x.dtype)
-    return sum_to(np.broadcast_to(g, np.broadcast_shapes(g.shape, x.shape)), x.shape) \
-        if g.shape != x.shape else g
+    return sum_to(np.broadcast_to(g, np.broadcast_shapes(g.shape, x.shape)), x.shape)
 
 
 def _index_text(fn: Any, index: int) -> str:
