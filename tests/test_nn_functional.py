@@ -8,16 +8,13 @@ from hypothesis.extra import numpy as hnp
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
+from strategies import reals
 
 F64 = np.float64
 
 
-def floats(lo=-3.0, hi=3.0):
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
-
-
 def arrays(shape, lo=-3.0, hi=3.0):
-    return hnp.arrays(F64, shape, elements=floats(lo, hi))
+    return hnp.arrays(F64, shape, elements=reals(lo, hi))
 
 
 def leaf(a):

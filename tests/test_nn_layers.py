@@ -11,42 +11,26 @@ from hypothesis.extra import numpy as hnp
 
 import tinygrad_edu as tg
 from tinygrad_edu import nn
+from strategies import reals
+from test_nn_functional import check_gradients, leaf
 
 F64 = np.float64
 
 
-def floats(lo=-2.0, hi=2.0):
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
-
-
 def arrays(shape, lo=-2.0, hi=2.0):
-    return hnp.arrays(F64, shape, elements=floats(lo, hi))
-
-
-def leaf(a):
-    return tg.Tensor(np.asarray(a, F64), requires_grad=True)
+    return hnp.arrays(F64, shape, elements=reals(lo, hi))
 
 
 def check_module(module, *inputs, second_order=False):
-    """gradcheck (and gradgradcheck) of module(*inputs) against inputs and parameters."""
-    params = list(module.parameters())
+    """gradcheck of module(*inputs) against inputs and parameters; with ``second_order``,
+    also gradgradcheck and the create_graph gradient equal to the fast one."""
     n = len(inputs)
 
     def fn(*args):
         return module(*args[:n])
 
-    tg.gradcheck(fn, list(inputs) + params)
-    if second_order:
-        tg.gradgradcheck(fn, list(inputs) + params)
-        # gradgradcheck differentiates the create_graph backward, so it must also give
-        # the same first-order gradient as the fast (array) backward.
-        wrt = [t for t in list(inputs) + params if isinstance(t, tg.Tensor) and t.requires_grad]
-        y = fn(*inputs)
-        v = np.random.default_rng(0).standard_normal(y.shape)
-        fast = tg.grad(y, wrt, v, retain_graph=True)
-        recorded = tg.grad(y, wrt, v, create_graph=True)
-        for a, b in zip(fast, recorded):
-            np.testing.assert_allclose(b.data, a.data, rtol=1e-12, atol=1e-12)
+    check = check_gradients if second_order else tg.gradcheck
+    check(fn, list(inputs) + list(module.parameters()))
 
 
 # --- Linear ---

@@ -1,16 +1,12 @@
 """Convolution and pooling layers for images in NCHW layout: Conv2d, MaxPool2d."""
 from __future__ import annotations
 
-import math
 from typing import Any
-
-import numpy as np
 
 from ..tensor import Tensor
 from . import functional as F
-from . import init
-from .layers import _float_dtype, _positive_int
-from .module import Module, Parameter
+from .layers import _add_weight_and_bias, _default_init, _positive_int
+from .module import Module
 
 
 class Conv2d(Module):
@@ -47,21 +43,13 @@ class Conv2d(Module):
         self.kernel_size = F._pair(kernel_size, "kernel_size", 1)
         self.stride = F._pair(stride, "stride", 1)
         self.padding = F._pair(padding, "padding", 0)
-        dtype = _float_dtype(dtype)
-        self.weight = Parameter(np.empty((self.out_channels, self.in_channels) + self.kernel_size,
-                                         dtype))
-        if bias:
-            self.bias = Parameter(np.empty(self.out_channels, dtype))
-        else:
-            self.register_parameter("bias", None)
+        _add_weight_and_bias(self, (self.out_channels, self.in_channels) + self.kernel_size,
+                             bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Draw new weights and bias with PyTorch's default initialisation."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1.0 / math.sqrt(self.in_channels * self.kernel_size[0] * self.kernel_size[1])
-            init.uniform_(self.bias, -bound, bound)
+        _default_init(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)

@@ -29,6 +29,11 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
+def _check_label_smoothing(label_smoothing: float) -> None:
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+
+
 # --- activations ---
 
 
@@ -92,6 +97,7 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     if p == 1.0:
         return x * 0.0
     dtype = x.data.dtype
+    # Generator.random draws float32 or float64 only (float16 draws float64, then casts).
     draws = generator().random(x.shape, dtype=dtype if dtype in (np.float32, np.float64) else None)
     mask = np.multiply(draws >= p, 1.0 / (1.0 - p), dtype=dtype)
     return x * mask
@@ -197,21 +203,16 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean",
         bad = t[(t < 0) | (t >= c)][0]
         raise ValueError(f"cross_entropy: label {bad} is out of range for {c} classes "
                          f"(labels must be in [0, {c - 1}])")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+    _check_label_smoothing(label_smoothing)
     return CrossEntropy.apply(x, t, reduction, float(label_smoothing))
 
 
 def _target_like(x: Tensor, target: Any, name: str) -> Any:
     """A target of x's shape; a constant one is cast to x's dtype (float32 stays float32)."""
-    if isinstance(target, Tensor):
-        if target.shape != x.shape:
-            raise ValueError(f"{name}: target shape {target.shape} differs from input shape "
-                             f"{x.shape}; reshape one of them (e.g. target.reshape({x.shape}))")
-        if target.requires_grad or target.dtype == x.dtype:
-            return target
-        return target.data.astype(x.dtype)
-    target = np.asarray(target, dtype=x.dtype)
+    if not isinstance(target, Tensor):
+        target = np.asarray(target, dtype=x.dtype)
+    elif not target.requires_grad and target.dtype != x.dtype:
+        target = target.data.astype(x.dtype)
     if target.shape != x.shape:
         raise ValueError(f"{name}: target shape {target.shape} differs from input shape "
                          f"{x.shape}; reshape one of them (e.g. target.reshape({x.shape}))")

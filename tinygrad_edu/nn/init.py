@@ -58,7 +58,7 @@ def _fans(tensor: Any) -> tuple[int, int]:
     if len(shape) < 2:
         raise ValueError(f"fan in and fan out need a tensor with at least 2 dimensions, "
                          f"got shape {shape}")
-    receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    receptive = int(np.prod(shape[2:]))  # kh * kw for a conv kernel, 1 for a matrix
     return shape[1] * receptive, shape[0] * receptive
 
 

@@ -31,6 +31,27 @@ def _positive_int(value: Any, name: str) -> int:
     return int(value)
 
 
+def _add_weight_and_bias(module: Module, weight_shape: tuple, bias: bool, dtype: Any) -> None:
+    """Give a Linear or Conv2d its (uninitialised) ``weight`` and ``bias`` (None if not bias)."""
+    dtype = _float_dtype(dtype)
+    module.weight = Parameter(np.empty(weight_shape, dtype))
+    if bias:
+        module.bias = Parameter(np.empty(weight_shape[0], dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
+def _default_init(weight: Parameter, bias: Parameter | None) -> None:
+    """PyTorch's default for Linear and Conv: W and b uniform in +-1/sqrt(fan_in).
+
+    For W that is ``kaiming_uniform_(W, a=sqrt(5))``; fan_in = in_features (x kh x kw).
+    """
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        bound = 1.0 / math.sqrt(init._fans(weight)[0])
+        init.uniform_(bias, -bound, bound)
+
+
 # --- the affine layer ---
 
 
@@ -58,20 +79,12 @@ class Linear(Module):
         super().__init__()
         self.in_features = _positive_int(in_features, "in_features")
         self.out_features = _positive_int(out_features, "out_features")
-        dtype = _float_dtype(dtype)
-        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype))
-        if bias:
-            self.bias = Parameter(np.empty(self.out_features, dtype))
-        else:
-            self.register_parameter("bias", None)
+        _add_weight_and_bias(self, (self.out_features, self.in_features), bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Draw new weights and bias with PyTorch's default initialisation."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1.0 / math.sqrt(self.in_features)
-            init.uniform_(self.bias, -bound, bound)
+        _default_init(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
         return Affine.apply(x, self.weight, self.bias)
@@ -98,12 +111,12 @@ class Sequential(Module):
 
     def __init__(self, *modules: Any) -> None:
         super().__init__()
-        if len(modules) == 1 and isinstance(modules[0], (dict, OrderedDict)):
-            for name, module in modules[0].items():
-                self.add_module(name, _module(module, name))
+        if len(modules) == 1 and isinstance(modules[0], dict):
+            named = modules[0].items()
         else:
-            for i, module in enumerate(modules):
-                self.add_module(str(i), _module(module, i))
+            named = ((str(i), module) for i, module in enumerate(modules))
+        for name, module in named:
+            self.add_module(name, _module(module, name))
 
     def forward(self, x: Any) -> Any:
         for module in self._modules.values():

@@ -48,18 +48,15 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
-        if not 0.0 <= label_smoothing <= 1.0:
-            raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+        F._check_label_smoothing(label_smoothing)
         self.label_smoothing = float(label_smoothing)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.cross_entropy(input, target, self.reduction, self.label_smoothing)
 
     def extra_repr(self) -> str:
-        parts = [super().extra_repr()] if self.reduction != "mean" else []
-        if self.label_smoothing:
-            parts.append(f"label_smoothing={self.label_smoothing}")
-        return ", ".join(parts)
+        smoothing = f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
+        return ", ".join(part for part in (super().extra_repr(), smoothing) if part)
 
 
 class BCEWithLogitsLoss(_Loss):

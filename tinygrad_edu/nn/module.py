@@ -95,37 +95,38 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
-        params = d.get("_parameters")
-        if isinstance(value, Parameter):
-            if params is None:
-                raise AttributeError("cannot assign a Parameter before Module.__init__() call")
-            self._forget(name)
-            params[name] = value
-        elif isinstance(value, Module):
-            if params is None:
-                raise AttributeError("cannot assign a Module before Module.__init__() call")
-            self._forget(name)
-            d["_modules"][name] = value
-        elif params is not None and name in params:
-            if value is not None:
-                raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
-                                "(a Parameter or None expected)")
-            params[name] = None
-        elif params is not None and name in d["_modules"]:
-            if value is not None:
-                raise TypeError(f"cannot assign {type(value).__name__} as child module "
-                                f"{name!r} (a Module or None expected)")
-            d["_modules"][name] = None
-        elif params is not None and name in d["_buffers"]:
-            if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign {type(value).__name__} as buffer {name!r} "
-                                "(a Tensor or None expected)")
-            d["_buffers"][name] = value
+        if isinstance(value, (Parameter, Module)):
+            if "_parameters" not in d:
+                raise AttributeError(f"cannot assign a {type(value).__name__} before "
+                                     "Module.__init__() call")
+            self._register("_parameters" if isinstance(value, Parameter) else "_modules",
+                           name, value)
+            return
+        if "_parameters" in d:  # a registered name takes only its kind, or None (absent)
+            for registry, kind, what in (("_parameters", Parameter, "parameter"),
+                                         ("_modules", Module, "child module"),
+                                         ("_buffers", Tensor, "buffer")):
+                if name in d[registry]:
+                    if value is not None and not isinstance(value, kind):
+                        raise TypeError(f"cannot assign {type(value).__name__} as {what} "
+                                        f"{name!r} (a {kind.__name__} or None expected)")
+                    d[registry][name] = value
+                    break
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
         self._forget(name)
         object.__delattr__(self, name)
+
+    def _register(self, registry: str, name: str, value: Any) -> None:
+        # A name already in this registry keeps its place (PyTorch's order after a
+        # reassignment); otherwise it leaves the other registries first.
+        self._check_name(name)
+        d = self.__dict__
+        if name not in d[registry]:
+            self._forget(name)
+        d[registry][name] = value
+        object.__setattr__(self, name, value)
 
     def _forget(self, name: str) -> None:
         d = self.__dict__
@@ -138,10 +139,7 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot register {type(param).__name__} as parameter {name!r} "
                             "(a Parameter or None expected)")
-        self._check_name(name)
-        self._forget(name)
-        self._parameters[name] = param
-        object.__setattr__(self, name, param)
+        self._register("_parameters", name, param)
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a buffer: state that is not learned (BatchNorm's running statistics).
@@ -152,21 +150,17 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot register {type(tensor).__name__} as buffer {name!r} "
                             "(a Tensor or None expected)")
-        self._check_name(name)
-        self._forget(name)
-        self._buffers[name] = tensor
-        if not persistent:
+        self._register("_buffers", name, tensor)
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
             self._non_persistent.add(name)
-        object.__setattr__(self, name, tensor)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under ``name`` (what attribute assignment does)."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module")
-        self._check_name(name)
-        self._forget(name)
-        self._modules[name] = module
-        object.__setattr__(self, name, module)
+        self._register("_modules", name, module)
 
     def _check_name(self, name: str) -> None:
         if "_parameters" not in self.__dict__:
@@ -213,13 +207,7 @@ class Module:
 
         A Parameter shared by two modules is yielded once, under its first name.
         """
-        seen: set[int] = set()
-        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
-        for module_name, module in modules:
-            for name, p in module._parameters.items():
-                if p is not None and id(p) not in seen:
-                    seen.add(id(p))
-                    yield (f"{module_name}.{name}" if module_name else name), p
+        return self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every Parameter of this module and its sub-modules (for an optimizer)."""
@@ -227,17 +215,22 @@ class Module:
             yield p
 
     def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        """Every buffer with its dotted name."""
-        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
-        for module_name, module in modules:
-            for name, b in module._buffers.items():
-                if b is not None:
-                    yield (f"{module_name}.{name}" if module_name else name), b
+        """Every buffer with its dotted name (a shared one once, as for parameters)."""
+        return self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every buffer of this module and its sub-modules."""
         for _, b in self.named_buffers(recurse=recurse):
             yield b
+
+    def _named_members(self, registry: str, prefix: str, recurse: bool) -> Iterator[tuple]:
+        seen: set[int] = set()
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for module_name, module in modules:
+            for name, value in module.__dict__[registry].items():
+                if value is not None and id(value) not in seen:
+                    seen.add(id(value))
+                    yield (f"{module_name}.{name}" if module_name else name), value
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every sub-module (children first) and on self; returns self."""
@@ -392,7 +385,8 @@ class Module:
     def __repr__(self) -> str:
         # PyTorch's layout: Name(extra) on one line, or the extra lines and one
         # "(name): child" line per sub-module, indented, inside Name( ... ).
-        lines = self.extra_repr().split("\n") if self.extra_repr() else []
+        extra = self.extra_repr()
+        lines = extra.split("\n") if extra else []
         for name, module in self._modules.items():
             lines.append(f"({name}): " + repr(module).replace("\n", "\n  "))
         if not self._modules and len(lines) <= 1:

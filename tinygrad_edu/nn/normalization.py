@@ -54,14 +54,13 @@ class BatchNorm1d(Module):
         self.eps = float(eps)
         self.momentum = momentum
         self.affine = affine
-        self.use_bias = affine and bias
         self.track_running_stats = track_running_stats
         dtype = _float_dtype(dtype)
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype))
         else:
             self.register_parameter("weight", None)
-        if self.use_bias:
+        if affine and bias:
             self.bias = Parameter(np.zeros(num_features, dtype))
         else:
             self.register_parameter("bias", None)
@@ -96,9 +95,9 @@ class BatchNorm1d(Module):
         else:
             scale = (self.running_var.data + self.eps) ** -0.5
             y = (x - self.running_mean.data.reshape(shape)) * scale.reshape(shape)
-        if self.affine:
+        if self.weight is not None:
             y = y * self.weight.reshape(shape)
-        if self.use_bias:
+        if self.bias is not None:
             y = y + self.bias.reshape(shape)
         return y
 
@@ -115,5 +114,5 @@ class BatchNorm1d(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.use_bias}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
                 f"track_running_stats={self.track_running_stats}")

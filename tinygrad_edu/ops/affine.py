@@ -41,9 +41,3 @@ class Affine(Function):
             if needs[2]:
                 gb = gy.sum(axis=0)
         return gx, gw, gb
-
-
-def affine(x, weight, bias=None):
-    """``x @ weight.T + bias`` as one graph node (``weight`` of shape (out, in))."""
-    return Affine.apply(x, weight, bias)
-

@@ -177,8 +177,9 @@ class Sigmoid(Function):
     """y = 1 / (1 + exp(-x));  dy/dx = y * (1 - y)."""
 
     def forward(self, x):
-        e = np.exp(-np.abs(x))  # never exp of a large positive number: no overflow
-        y = np.where(x >= 0, 1, e) / (1 + e)
+        # exp(min(x, 0)) / (1 + exp(-|x|)) is 1 / (1 + exp(-x)) for x >= 0 and
+        # exp(x) / (1 + exp(x)) for x < 0: never exp of a large positive number.
+        y = np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
         self.save_for_backward(y)
         return y
 
