@@ -196,31 +196,31 @@ class Tensor:
     # --- operators (reflected forms included) ---
 
     def __add__(self, other: Any) -> "Tensor":
-        return Add.apply(self, other if type(other) is Tensor else _operand(other))
+        return Add.apply(self, other if type(other) in _READY else _operand(other))
 
     def __radd__(self, other: Any) -> "Tensor":
         return Add.apply(_operand(other), self)
 
     def __sub__(self, other: Any) -> "Tensor":
-        return Sub.apply(self, other if type(other) is Tensor else _operand(other))
+        return Sub.apply(self, other if type(other) in _READY else _operand(other))
 
     def __rsub__(self, other: Any) -> "Tensor":
         return Sub.apply(_operand(other), self)
 
     def __mul__(self, other: Any) -> "Tensor":
-        return Mul.apply(self, other if type(other) is Tensor else _operand(other))
+        return Mul.apply(self, other if type(other) in _READY else _operand(other))
 
     def __rmul__(self, other: Any) -> "Tensor":
         return Mul.apply(_operand(other), self)
 
     def __truediv__(self, other: Any) -> "Tensor":
-        return Div.apply(self, other if type(other) is Tensor else _operand(other))
+        return Div.apply(self, other if type(other) in _READY else _operand(other))
 
     def __rtruediv__(self, other: Any) -> "Tensor":
         return Div.apply(_operand(other), self)
 
     def __pow__(self, other: Any) -> "Tensor":
-        return Pow.apply(self, other if type(other) is Tensor else _operand(other))
+        return Pow.apply(self, other if type(other) in _READY else _operand(other))
 
     def __rpow__(self, other: Any) -> "Tensor":
         return Pow.apply(_operand(other), self)
@@ -363,6 +363,10 @@ class Tensor:
 
 
 # --- argument helpers ---
+
+# Operand types a binary op takes as they are (checked first: this is the hot path).
+_READY = frozenset({Tensor, np.ndarray, float, int})
+
 
 def _operand(x: Any) -> Any:
     """The other operand of a binary op, made safe for the dtype rules.
