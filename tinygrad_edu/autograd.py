@@ -115,8 +115,8 @@ def backward(
     create_graph: bool = False,
 ) -> None:
     """Accumulate d(tensors)/d(leaf) into the ``.grad`` of every leaf that requires grad."""
-    roots, seeds = _roots_and_seeds(tensors, grad_tensors, create_graph)
-    _run(roots, seeds, retain_graph or create_graph, create_graph, capture=None)
+    seeds = _seeds(tensors, grad_tensors, create_graph)
+    _run(tensors, seeds, retain_graph or create_graph, create_graph, capture=None)
 
 
 def grad(
@@ -159,9 +159,9 @@ def grad(
             raise RuntimeError(f"inputs[{i}] does not require grad: nothing to differentiate against")
     if retain_graph is None:
         retain_graph = create_graph
-    roots, seeds = _roots_and_seeds(outputs, grad_outputs, create_graph)
+    seeds = _seeds(outputs, grad_outputs, create_graph)
     capture = {id(x): None for x in inputs}
-    _run(roots, seeds, retain_graph, create_graph, capture=(inputs, capture))
+    _run(outputs, seeds, retain_graph, create_graph, capture=(inputs, capture))
     result = []
     for i, x in enumerate(inputs):
         g = capture[id(x)]
@@ -174,7 +174,8 @@ def grad(
     return tuple(result)
 
 
-def _roots_and_seeds(tensors: Sequence[Any], grads: Sequence[Any] | None, create_graph: bool):
+def _seeds(tensors: Sequence[Any], grads: Sequence[Any] | None, create_graph: bool) -> list:
+    """The gradient each output starts backward with: ``grads``, or ones for a scalar."""
     if grads is None:
         grads = [None] * len(tensors)
     if len(grads) != len(tensors):
@@ -208,7 +209,7 @@ def _roots_and_seeds(tensors: Sequence[Any], grads: Sequence[Any] | None, create
                 f"shape {t.shape}"
             )
         seeds.append(g)
-    return tensors, seeds
+    return seeds
 
 
 def _as_tensor(g: Any) -> Any:
