@@ -9,11 +9,12 @@ recording an op and running its backward. The chain cycles through y * w (w a le
   calls with no framework around them)
 - PyTorch on the CPU with one thread, when installed
 
-Run:  python benchmarks/overhead.py [--ops 1000] [--repeat 30]
+Run:  python benchmarks/overhead.py [--ops 1000] [--rounds 30]
 """
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 
 import numpy as np
@@ -69,24 +70,27 @@ def chain_torch(torch, n_ops: int) -> None:
     y.backward(torch.ones(4))
 
 
-def best_times(chains: dict, repeat: int) -> dict:
-    """The best wall time of each chain, the chains interleaved round by round so that a
-    busy spell of the machine hits all of them alike."""
+def time_rounds(chains: dict, rounds: int) -> dict:
+    """CPU time of each chain per round (the best of 3 runs), the chains interleaved round
+    by round so that a busy spell of the shared machine hits all of them alike."""
     for chain in chains.values():
         chain()  # warm up
-    best = {name: float("inf") for name in chains}
-    for _ in range(repeat):
+    times = {name: [] for name in chains}
+    for _ in range(rounds):
         for name, chain in chains.items():
-            start = time.perf_counter()
-            chain()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
+            best = float("inf")
+            for _ in range(3):
+                start = time.thread_time()
+                chain()
+                best = min(best, time.thread_time() - start)
+            times[name].append(best)
+    return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
 
     chains = {
@@ -100,18 +104,27 @@ def main() -> None:
         chains[f"pytorch {torch.__version__} (1 thread)"] = lambda: chain_torch(torch, args.ops)
     except ImportError:
         print("(PyTorch not installed: its row is skipped; pip install torch==2.13.0)")
-    results = best_times(chains, args.repeat)
+    times = time_rounds(chains, args.rounds)
 
-    floor = results["numpy (hand-written)"]
-    torch_time = next((t for name, t in results.items() if name.startswith("pytorch")), None)
-    print(f"chain of {args.ops} element-wise ops on a (4,) float32 tensor, forward + backward "
-          f"(best of {args.repeat})")
-    print(f"{'':28s} {'us/op':>8s} {'x numpy':>8s} {'x torch':>8s}")
-    for name, t in results.items():
-        per_op = t / args.ops * 1e6
-        vs_torch = f"{t / torch_time:8.2f}" if torch_time else f"{'-':>8s}"
-        print(f"{name:28s} {per_op:8.2f} {t / floor:8.2f} {vs_torch}")
-    print("target: tinygrad_edu at most 0.75x PyTorch's per-op cost")
+    # Ratios are taken round by round (same moment, same machine state), then the median.
+    names = list(times)
+    floor, ours = names[0], names[1]
+    reference = names[2] if len(names) > 2 else None
+
+    def ratio(name: str, to: str) -> float:
+        return statistics.median(a / b for a, b in zip(times[name], times[to]))
+
+    print(f"chain of {args.ops} element-wise ops on a (4,) float32 tensor, forward + backward; "
+          f"CPU time, median of {args.rounds} interleaved rounds")
+    print(f"{'':30s} {'us/op':>8s} {'x numpy':>8s} {'x torch':>8s}")
+    for name in names:
+        per_op = statistics.median(times[name]) / args.ops * 1e6
+        vs_torch = f"{ratio(name, reference):8.2f}" if reference else f"{'-':>8s}"
+        print(f"{name:30s} {per_op:8.2f} {ratio(name, floor):8.2f} {vs_torch}")
+    if reference:
+        r = ratio(ours, reference)
+        print(f"tinygrad_edu / PyTorch per-op cost: {r:.2f} (target <= 0.75: "
+              f"{'met' if r <= 0.75 else 'NOT met'})")
 
 
 if __name__ == "__main__":

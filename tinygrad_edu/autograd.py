@@ -286,9 +286,9 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                 if wanted and fn in wanted:
                     _capture_non_leaf(fn, gys, wanted, capture)
                 gxs = _call_multi_output_backward(fn, gys, create_graph)
-            if type(gxs) is not tuple:
-                gxs = _as_gradient_tuple(fn, gxs)
-            elif len(gxs) != len(inputs):
+            if type(gxs) is not tuple:  # one gradient, None or a list
+                gxs = _as_gradient_tuple(fn, gxs) if gxs is None or type(gxs) is list else (gxs,)
+            if len(gxs) != len(inputs):
                 raise _gradient_count_error(fn, len(gxs))
             for x, gx in zip(inputs, gxs):
                 if not isinstance(x, Tensor):
@@ -311,10 +311,11 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                         g = get_grad(key)
                         grads[key] = gx if g is None else g + gx
                 if c is not None:
-                    n = consumers[c] - 1
-                    consumers[c] = n
-                    if n == 0:
+                    n = consumers[c]
+                    if n == 1:  # its last consumer is done: its gradient is complete
                         push_ready(c)
+                    else:
+                        consumers[c] = n - 1
             if not retain_graph:
                 fn.inputs = None
                 del fn.saved_tensors
@@ -356,14 +357,8 @@ def _call_multi_output_backward(fn, gys: tuple, create_graph: bool) -> Any:
 
 
 def _as_gradient_tuple(fn, gxs: Any) -> tuple:
-    """What a backward returned, as one gradient (or None) per argument of apply()."""
-    n = len(fn.inputs)
-    if gxs is None:
-        return (None,) * n
-    gxs = tuple(gxs) if type(gxs) is list else (gxs,)
-    if len(gxs) != n:
-        raise _gradient_count_error(fn, len(gxs))
-    return gxs
+    """A backward's None (no gradient for any input) or list, as a tuple."""
+    return (None,) * len(fn.inputs) if gxs is None else tuple(gxs)
 
 
 def _gradient_count_error(fn, count: int) -> RuntimeError:
