@@ -120,6 +120,16 @@ def test_gradient_dtype_follows_the_leaf():
     np.testing.assert_allclose(x.grad.data, [0.5, 0.25])
 
 
+def test_grad_result_dtype_follows_the_input_as_backward_does():
+    x = tg.Tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)
+    h = x * 1.0
+    y = (h * np.array([0.5, 0.25])).sum()  # float64 from here on
+    gx, gh = tg.grad(y, [x, h])
+    assert gx.dtype == np.float32 and gh.dtype == np.float32
+    np.testing.assert_allclose(gx.data, [0.5, 0.25])
+    np.testing.assert_allclose(gh.data, [0.5, 0.25])
+
+
 # --- broadcasting ---
 
 
@@ -505,6 +515,21 @@ def test_create_graph_grad_accumulates_into_dot_grad_as_tensors():
     (x ** 3).sum().backward(create_graph=True)
     assert isinstance(x.grad, tg.Tensor) and x.grad.requires_grad
     np.testing.assert_allclose(x.grad.data, [3.0, 12.0])
+
+
+def test_create_graph_constant_grads_are_not_shared_between_leaves_or_with_the_seed():
+    # Add hands the same constant gradient to both inputs; a later backward accumulating
+    # into one leaf's .grad must not change the other's, nor the caller's seed (PyTorch: 2s).
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (a + b).sum().backward(create_graph=True)
+    (a + b).sum().backward()
+    np.testing.assert_allclose(a.grad.data, [2.0, 2.0])
+    np.testing.assert_allclose(b.grad.data, [2.0, 2.0])
+    x, seed = leaf([1.0, 2.0]), tg.Tensor(np.array([1.0, 1.0]))
+    x.backward(seed, create_graph=True)
+    x.backward(seed)
+    np.testing.assert_allclose(seed.data, [1.0, 1.0])
+    np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
 
 
 # --- tg.grad ---

@@ -289,3 +289,14 @@ def test_the_example_prints_the_classic_table(capsys):
                            "step 1: lr 0.09801, loss 14.8194, w 2.8496",
                            "step 2: lr 0.0970299, loss 9.57903, w 2.095"]
     assert round(w_end, 4) == -0.9957
+
+
+def test_a_second_schedule_on_one_optimizer_warns_that_they_do_not_compose():
+    opt = make_opt()
+    first = sch.StepLR(opt, step_size=2)
+    with pytest.warns(UserWarning, match="do not compose"):
+        second = sch.ExponentialLR(opt, gamma=0.5)
+    for _ in range(3):
+        first.step()
+        second.step()
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5 ** 3)  # the last step() wins

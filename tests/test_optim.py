@@ -432,6 +432,30 @@ def test_state_dict_round_trip_resumes_identically(cls, kwargs):
         np.testing.assert_array_equal(p.data, q.data)
 
 
+@pytest.mark.parametrize("cls,kwargs", ALL)
+def test_a_0d_parameter_matches_torch_and_survives_a_state_dict_round_trip(cls, kwargs):
+    # 0-d arithmetic gives NumPy scalars, not arrays: the in-place update must still work,
+    # and a loaded 0-d buffer must stay an array (not become a 'step'-like Python float).
+    torch = pytest.importorskip("torch", reason="PyTorch not installed: oracle tests skipped")
+    grads = [0.3, -1.2, 0.7, 2.0, -0.4, 0.1]
+    w = tg.Tensor(np.array(1.5), requires_grad=True)
+    opt = cls([w], **kwargs)
+    q = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    t_opt = getattr(torch.optim, cls.__name__)([q], **torch_kwargs(kwargs))
+    for step, g in enumerate(grads):
+        if step == 3:  # resume from a state dict, on a fresh parameter and optimizer
+            state = opt.state_dict()
+            w = tg.Tensor(w.data.copy(), requires_grad=True)
+            opt = cls([w], **kwargs)
+            opt.load_state_dict(state)
+        w.grad = tg.Tensor(np.array(g))
+        opt.step()
+        q.grad = torch.tensor(g, dtype=torch.float64)
+        t_opt.step()
+        np.testing.assert_allclose(w.data, q.detach().numpy(), rtol=1e-12,
+                                   err_msg=f"after step {step}")
+
+
 def test_state_dict_layout_and_copies():
     params = tg_params(init_arrays())
     opt = optim.SGD([{"params": params[:3]}, {"params": params[3:], "lr": 0.5}],

@@ -170,6 +170,10 @@ def grad(
                 f"inputs[{i}] was not used to compute the outputs; pass allow_unused=True "
                 "to get None for it"
             )
+        if type(g) is np.ndarray and g.dtype != x.data.dtype:
+            # The input's dtype, as backward() gives .grad (float64 constants in a float32
+            # model must not make a float64 gradient).
+            g = g.astype(x.data.dtype)
         result.append(None if g is None else _as_tensor(g))
     return tuple(result)
 
@@ -391,7 +395,15 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
             captured[key] = gx if old is None else old + gx
         return
     if create_graph:
-        x.grad = gx if x.grad is None else x.grad + gx
+        if x.grad is not None:
+            x.grad = x.grad + gx
+        elif gx.creator is None:
+            # A constant gradient (a seed, or one Add hands to both inputs) may be shared
+            # with another leaf or the caller: a later backward accumulates into .grad's
+            # data, so .grad needs a Tensor (and array) of its own.
+            x.grad = Tensor._wrap(gx.data.copy())
+        else:
+            x.grad = gx
         return
     dtype = x.data.dtype
     if gx.dtype is not dtype and gx.dtype != dtype:  # e.g. float64 constants in a float32 model

@@ -64,7 +64,7 @@ class Adagrad(Optimizer):
         clr = float(group["lr"]) / (1.0 + (state["step"] - 1) * float(group["lr_decay"]))
         state_sum = state["sum"]
         state_sum += g * g
-        std = np.sqrt(state_sum)
+        std = np.sqrt(state_sum, out=np.empty_like(state_sum))  # an array even when 0-d
         std += float(group["eps"])
         np.divide(g, std, out=std)
         std *= clr

@@ -93,7 +93,7 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             v = zeros_buffer(state, "max_exp_avg_sq", p)
             np.maximum(v, exp_avg_sq, out=v)
-        denom = np.sqrt(v)
+        denom = np.sqrt(v, out=np.empty_like(v))  # an array even for a 0-d parameter
         denom /= (1.0 - beta2 ** t) ** 0.5
         denom += float(group["eps"])
         np.divide(exp_avg, denom, out=denom)

@@ -12,11 +12,17 @@ group's lr when the scheduler was made. Call ``scheduler.step()`` once after eac
 
 ``lr_at(step)`` answers without stepping (to plot a schedule). Step counts are kept
 in ``last_epoch``, PyTorch's name, although one step is usually one batch.
+
+Unlike PyTorch's, two schedules on one optimizer do not multiply: each sets the lr from
+its own formula, and the last ``step()`` wins (a warning says so). Combine schedules with
+``LinearWarmup(..., then=other)`` or one ``LambdaLR``.
 """
 from __future__ import annotations
 
 import math
 import numbers
+import warnings
+import weakref
 from typing import Any, Callable, Sequence
 
 from .optimizer import Optimizer, check_number
@@ -42,6 +48,13 @@ class LRScheduler:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
         _check_int("last_epoch", last_epoch, -1)
+        previous = getattr(optimizer, "_scheduler", lambda: None)()
+        if last_epoch == -1 and previous is not None and previous is not getattr(self, "then", None):
+            warnings.warn(
+                f"this optimizer already has a {type(previous).__name__}: schedules do not "
+                "compose here (the last step() sets the lr); combine them with "
+                "LinearWarmup(then=...) or a LambdaLR", UserWarning, stacklevel=2)
+        optimizer._scheduler = weakref.ref(self)
         self.optimizer = optimizer
         for i, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:

@@ -241,7 +241,9 @@ def _check_param(p: Any, i: int) -> None:
 def _load_value(v: Any, p: Tensor, i: Any, key: str) -> Any:
     if isinstance(v, Tensor):
         v = v.data
-    if isinstance(v, np.ndarray) and v.ndim > 0:
+    # A 0-d array is a count such as 'step', unless it is a float buffer of a 0-d parameter.
+    if isinstance(v, np.ndarray) and (v.ndim > 0 or (p.ndim == 0 and v.dtype.kind == "f"
+                                                     and key != "step")):
         if v.shape != p.shape:
             raise ValueError(f"loaded state[{i}]['{key}'] has shape {v.shape}, but the "
                              f"parameter has shape {p.shape}")

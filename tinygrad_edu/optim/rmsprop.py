@@ -78,10 +78,12 @@ class RMSprop(Optimizer):
         if group["centered"]:
             grad_avg = zeros_buffer(state, "grad_avg", p)
             grad_avg += (1.0 - alpha) * (g - grad_avg)
-            avg = square_avg - grad_avg * grad_avg
+            # out=: arrays even for a 0-d parameter (0-d arithmetic gives NumPy scalars)
+            avg = np.multiply(grad_avg, grad_avg, out=np.empty_like(grad_avg))
+            np.subtract(square_avg, avg, out=avg)
             np.sqrt(avg, out=avg)
         else:
-            avg = np.sqrt(square_avg)
+            avg = np.sqrt(square_avg, out=np.empty_like(square_avg))
         avg += float(group["eps"])
         if momentum > 0:
             buf = zeros_buffer(state, "momentum_buffer", p)

@@ -70,7 +70,8 @@ class SGD(Optimizer):
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
+                # np.array, not g.copy(): for a 0-d parameter g may be a NumPy scalar
+                buf = state["momentum_buffer"] = np.array(g)
             else:
                 dampening = float(group["dampening"])
                 buf *= momentum
