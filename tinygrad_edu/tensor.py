@@ -135,12 +135,12 @@ class Tensor:
 
         This lets one backward formula serve ndarrays and Tensors alike.
         """
-        op = _UFUNC_OPS.get(ufunc)
-        if method != "__call__" or kwargs or op is None:
-            return NotImplemented
-        # A NumPy scalar acts as a Python number: np.float64(2) * t keeps t's dtype, as
-        # t * np.float64(2) does (see _operand).
-        return op(*(x.item() if isinstance(x, np.generic) else x for x in inputs))
+        return numpy_interop.call_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        """NumPy functions on Tensors: ``np.dot``, ``np.sum``, ``np.mean``... run our
+        differentiable ops; any other gets the data and returns what NumPy returns."""
+        return numpy_interop.call_function(func, args, kwargs)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
@@ -235,6 +235,38 @@ class Tensor:
         return Neg.apply(self)
 
     def __pos__(self) -> "Tensor":
+        return self
+
+    # In-place updates (w -= lr * w.grad) keep this Tensor object and give it a new array:
+    # arrays saved for a backward still in flight are not changed under it.
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self._update_in_place(np.add, other)
+
+    def __isub__(self, other: Any) -> "Tensor":
+        return self._update_in_place(np.subtract, other)
+
+    def __imul__(self, other: Any) -> "Tensor":
+        return self._update_in_place(np.multiply, other)
+
+    def __itruediv__(self, other: Any) -> "Tensor":
+        return self._update_in_place(np.true_divide, other)
+
+    def _update_in_place(self, ufunc: np.ufunc, other: Any) -> "Tensor":
+        if self._requires_grad and autograd._grad_enabled:
+            raise RuntimeError(
+                f"in-place {ufunc.__name__} on a tensor that requires grad cannot be recorded in "
+                "the graph: update parameters inside `with tg.no_grad():` (e.g. w -= lr * w.grad), "
+                "or write x = x - ... to make a new tensor")
+        result = ufunc(self.data, _data(other))
+        if result.shape != self.data.shape:
+            raise ValueError(f"in-place {ufunc.__name__} would change the shape {self.shape} to "
+                             f"{result.shape}: the other operand must broadcast to {self.shape}")
+        if result.dtype != self.data.dtype:
+            if not np.can_cast(result.dtype, self.data.dtype, casting="same_kind"):
+                raise TypeError(f"in-place {ufunc.__name__} would turn {self.data.dtype} into "
+                                f"{result.dtype}; make a new tensor instead")
+            result = result.astype(self.data.dtype)
+        self.data = result
         return self
 
     # Comparisons compute on the data: their results are bool and carry no gradient.
@@ -449,23 +481,4 @@ from .ops.linalg import MatMul  # noqa: E402
 from .ops.nn import LogSoftmax, Softmax  # noqa: E402
 from .ops.reduce import Max, Min, Sum  # noqa: E402
 from .ops.shape import BroadcastTo, GetItem, Reshape, Transpose  # noqa: E402
-
-_UFUNC_OPS = {
-    np.add: Add.apply, np.subtract: Sub.apply, np.multiply: Mul.apply,
-    np.true_divide: Div.apply, np.power: Pow.apply, np.matmul: MatMul.apply,
-    np.negative: Neg.apply, np.positive: lambda x: x,
-    np.exp: Exp.apply, np.log: Log.apply, np.sqrt: Sqrt.apply, np.absolute: Abs.apply,
-    np.sin: Sin.apply, np.cos: Cos.apply, np.tanh: Tanh.apply,
-    np.maximum: Maximum.apply, np.minimum: Minimum.apply,
-    np.square: lambda x: Mul.apply(x, x),
-}
-
-
-def _non_differentiable(ufunc: np.ufunc):
-    """``ufunc`` computed on the data: its result (bool, sign) carries no gradient."""
-    return lambda *xs: Tensor._wrap(np.asarray(ufunc(*(_data(x) for x in xs))))
-
-
-for _ufunc in (np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
-               np.sign, np.isnan, np.isinf, np.isfinite, np.logical_not):
-    _UFUNC_OPS[_ufunc] = _non_differentiable(_ufunc)
+from . import numpy_interop  # noqa: E402

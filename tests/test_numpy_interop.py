@@ -1,0 +1,126 @@
+"""NumPy functions and in-place operators on Tensors: what the classic lessons' code does."""
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def leaf(values):
+    return tg.Tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
+
+
+def test_np_dot_keeps_the_graph_as_in_the_simplenet_lesson():
+    x = np.array([0.6, 0.9])
+    W = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    y = np.dot(x, W)                      # the lesson's line, with a Tensor W
+    assert isinstance(y, tg.Tensor) and y.creator is not None
+    np.sum(y * y).backward()
+    np.testing.assert_allclose(W.grad.data, np.outer(x, 2 * (x @ W.data)))
+
+
+@pytest.mark.parametrize("shapes", [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)),
+                                    ((), (2,))])
+def test_np_dot_matches_numpy_and_its_gradient_is_right(shapes):
+    rng = np.random.default_rng(0)
+    a, b = (leaf(rng.standard_normal(s)) for s in shapes)
+    np.testing.assert_allclose(np.dot(a, b).data, np.dot(a.data, b.data))
+    assert tg.gradcheck(np.dot, (a, b))
+
+
+def test_np_dot_of_stacks_of_matrices_is_refused_with_a_pointer_to_matmul():
+    with pytest.raises(TypeError, match="matmul"):
+        np.dot(leaf(np.ones((2, 2, 2))), leaf(np.ones((2, 2))))
+
+
+@pytest.mark.parametrize("func,method,kwargs", [
+    (np.sum, "sum", {}), (np.sum, "sum", {"axis": 0, "keepdims": True}),
+    (np.mean, "mean", {"axis": -1}), (np.max, "max", {"axis": 1}), (np.amin, "min", {}),
+    (np.var, "var", {"ddof": 1}),
+])
+def test_np_reductions_run_our_differentiable_methods(func, method, kwargs):
+    x = leaf(np.arange(6.0).reshape(2, 3) ** 1.5)
+    expected = func(x.data, **kwargs)
+    result = func(x, **kwargs)
+    assert isinstance(result, tg.Tensor) and result.creator is not None
+    np.testing.assert_allclose(result.data, expected)
+    assert tg.gradcheck(lambda t: func(t, **kwargs), x)
+
+
+def test_np_functions_with_their_own_shape_and_join_arguments():
+    x = leaf(np.arange(6.0).reshape(2, 3))
+    for result, expected in (
+            (np.reshape(x, (3, 2)), np.reshape(x.data, (3, 2))),
+            (np.transpose(x), x.data.T),
+            (np.swapaxes(x, 0, 1), x.data.T),
+            (np.broadcast_to(x, (2, 2, 3)), np.broadcast_to(x.data, (2, 2, 3))),
+            (np.concatenate([x, x], axis=1), np.concatenate([x.data, x.data], axis=1)),
+            (np.stack([x, x]), np.stack([x.data, x.data])),
+            (np.clip(x, 1.0, 4.0), np.clip(x.data, 1.0, 4.0)),
+            (np.where(x.data > 2, x, 0.0), np.where(x.data > 2, x.data, 0.0))):
+        assert isinstance(result, tg.Tensor) and result.creator is not None
+        np.testing.assert_array_equal(result.data, expected)
+
+
+def test_other_numpy_functions_see_the_data_as_for_an_array():
+    x = leaf([[1.0, -2.0], [3.0, 4.0]])
+    assert np.shape(x) == (2, 2) and np.ndim(x) == 2
+    assert np.allclose(x, x.data)
+    np.testing.assert_array_equal(np.round(x, 0), np.round(x.data, 0))
+    assert [a.tolist() for a in np.where(x.data > 0)] == [[0, 1, 1], [0, 0, 1]]
+
+
+def test_unsupported_numpy_options_and_ufuncs_fail_clearly():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(TypeError, match="dtype"):
+        np.sum(x, dtype=np.float32)
+    with pytest.raises(TypeError, match="arctan"):
+        np.arctan(x)
+
+
+def test_ndarray_out_computes_on_the_data():
+    w = leaf([2.0, 2.0])
+    (w * w).sum().backward()
+    w.data -= 0.1 * w.grad                # the lessons' update written on the array
+    np.testing.assert_allclose(w.data, [1.6, 1.6])
+
+
+def test_gradient_descent_by_hand_updates_the_leaf_in_place_under_no_grad():
+    w = tg.Tensor([2.0, 2.0], requires_grad=True)
+    for _ in range(100):
+        w.grad = None
+        (w ** 2).sum().backward()
+        with tg.no_grad():
+            w -= 0.1 * w.grad
+    assert w.is_leaf and w.requires_grad
+    np.testing.assert_allclose(w.data, 2.0 * 0.8 ** 100, rtol=1e-5)
+
+
+def test_in_place_update_of_a_tensor_that_requires_grad_needs_no_grad():
+    w = leaf([1.0])
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w -= 1.0
+    np.testing.assert_array_equal(w.data, [1.0])
+
+
+def test_in_place_update_keeps_the_object_and_arrays_saved_for_backward():
+    x = tg.Tensor([3.0])
+    w = leaf([2.0])
+    y = w * x                             # Mul saved x's array
+    same = x
+    x *= 10.0                             # x does not require grad: allowed
+    assert x is same and x.data[0] == 30.0
+    y.backward()
+    np.testing.assert_array_equal(w.grad.data, [3.0])   # the value y was computed with
+
+
+def test_in_place_update_neither_reshapes_nor_silently_casts():
+    t = tg.Tensor([1, 2])
+    t += 1
+    np.testing.assert_array_equal(t.data, [2, 3])
+    with pytest.raises(TypeError, match="int64"):
+        t += 0.5
+    f = tg.Tensor([1.0, 2.0])
+    with pytest.raises(ValueError, match="shape"):
+        f += np.ones((2, 2))
+    f /= np.float64(2.0)
+    assert f.dtype == np.float32
