@@ -117,6 +117,7 @@ class Tensor:
         return self.data.item()
 
     def tolist(self) -> Any:
+        """The data as (nested) Python lists."""
         return self.data.tolist()
 
     def detach(self) -> "Tensor":
@@ -291,30 +292,39 @@ class Tensor:
     # --- element-wise math ---
 
     def exp(self) -> "Tensor":
+        """e**x element-wise; d/dx = e**x."""
         return Exp.apply(self)
 
     def log(self) -> "Tensor":
+        """Natural log element-wise (x > 0); d/dx = 1/x."""
         return Log.apply(self)
 
     def sqrt(self) -> "Tensor":
+        """Square root element-wise (x > 0); d/dx = 1 / (2 sqrt(x))."""
         return Sqrt.apply(self)
 
     def abs(self) -> "Tensor":
+        """|x| element-wise; d/dx = sign(x), 0 at x = 0 (as PyTorch)."""
         return Abs.apply(self)
 
     def sin(self) -> "Tensor":
+        """sin(x) element-wise; d/dx = cos(x)."""
         return Sin.apply(self)
 
     def cos(self) -> "Tensor":
+        """cos(x) element-wise; d/dx = -sin(x)."""
         return Cos.apply(self)
 
     def tanh(self) -> "Tensor":
+        """tanh(x) element-wise; d/dx = 1 - tanh(x)**2."""
         return Tanh.apply(self)
 
     def sigmoid(self) -> "Tensor":
+        """1 / (1 + e**-x) element-wise, stable for large |x|; d/dx = y (1 - y)."""
         return Sigmoid.apply(self)
 
     def relu(self) -> "Tensor":
+        """max(x, 0) element-wise; d/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
         return ReLU.apply(self)
 
     def clip(self, min: Any = None, max: Any = None) -> "Tensor":
@@ -326,6 +336,8 @@ class Tensor:
     # --- reductions ---
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+        """Sum over ``axis`` (None: all; an int or a tuple; negative counts from the end),
+        keeping the reduced axes as size 1 if ``keepdims``; d/dx = 1 for every element."""
         return Sum.apply(self, _axis(axis), keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
@@ -347,9 +359,13 @@ class Tensor:
         return (centered * centered).sum(axis=axis, keepdims=keepdims) * (1.0 / (n - ddof))
 
     def max(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+        """Largest value over ``axis`` (as ``sum``); the gradient goes to the maximum, shared
+        equally between ties (as ``torch.amax``)."""
         return Max.apply(self, _axis(axis), keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+        """Smallest value over ``axis`` (as ``sum``); the gradient goes to the minimum, shared
+        equally between ties."""
         return Min.apply(self, _axis(axis), keepdims)
 
     def argmax(self, axis: Any = None) -> "Tensor":
@@ -361,14 +377,17 @@ class Tensor:
         return Tensor._wrap(np.asarray(self.data.argmin(axis=axis)))
 
     def softmax(self, axis: int = -1) -> "Tensor":
+        """exp(x) / sum(exp(x)) along ``axis`` (computed stably, as exp(x - max x))."""
         return Softmax.apply(self, axis)
 
     def log_softmax(self, axis: int = -1) -> "Tensor":
+        """x - log(sum(exp(x))) along ``axis`` (log-sum-exp computed stably)."""
         return LogSoftmax.apply(self, axis)
 
     # --- shape ---
 
     def reshape(self, *shape: Any) -> "Tensor":
+        """The same elements in a new shape: ``reshape(2, 3)`` or ``reshape((2, 3))``; -1 infers one axis."""
         return Reshape.apply(self, _shape_arg(shape))
 
     def flatten(self) -> "Tensor":
@@ -380,17 +399,23 @@ class Tensor:
         return Transpose.apply(self, _axes_arg(axes, self.data.ndim))
 
     def swapaxes(self, axis1: int, axis2: int) -> "Tensor":
+        """Exchange two axes (a transpose)."""
         axes = list(range(self.data.ndim))
         axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
         return Transpose.apply(self, tuple(axes))
 
     def broadcast_to(self, *shape: Any) -> "Tensor":
+        """Repeat along new or size-1 axes up to ``shape`` (NumPy broadcasting); the gradient
+        is summed back."""
         return BroadcastTo.apply(self, _shape_arg(shape))
 
     def __getitem__(self, index: Any) -> "Tensor":
+        """Indexing as NumPy: slices, ints, None, ..., integer and boolean arrays (or Tensors);
+        elements selected several times get the sum of their gradients."""
         return GetItem.apply(self, _index(index))
 
     def matmul(self, other: Any) -> "Tensor":
+        """Matrix product ``self @ other`` with NumPy's rules (1-D operands, batch broadcasting)."""
         return MatMul.apply(self, _operand(other))
 
 
