@@ -9,7 +9,7 @@ the loss and w after this step's update. Since d(loss)/dw = 2 (w + 1), each upda
 multiplies (w + 1) by (1 - 2 lr): w approaches the minimum -1 a little more slowly as
 the lr decays.
 
-Run:  python examples/exponential_decay.py [--steps 40]
+Run:  python examples/exponential_decay.py [--steps 40] [--quick]
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def main(steps: int = 40) -> float:
         optimizer, decay_steps=1, decay_rate=0.99, staircase=True)
 
     print("minimise (w + 1)**2 from w = 5: SGD, lr = 0.1 * 0.99**step\n")
+    print("each line: lr after scheduler.step() (the rate the next update will use), "
+          "loss and w after this step's update")
     for step in range(steps):
         optimizer.zero_grad()
         loss = (w + 1) ** 2
@@ -47,4 +49,6 @@ def main(steps: int = 40) -> float:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=40, help="number of steps (default 40)")
-    main(parser.parse_args().steps)
+    parser.add_argument("--quick", action="store_true", help="10 steps (for tests)")
+    args = parser.parse_args()
+    main(10 if args.quick else args.steps)

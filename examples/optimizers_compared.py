@@ -9,9 +9,10 @@
    full-batch training from the same initial weights with each optimizer.
 
 It prints the final losses and, when matplotlib is installed, saves the optimizers'
-paths on the contour plot of f and the loss curves as PNG files in --out (default out/).
+paths on the contour plot of f and the loss curves as PNG files in --out (default
+out/optimizers_compared/).
 
-Run:  python examples/optimizers_compared.py [--steps 30] [--out out]
+Run:  python examples/optimizers_compared.py [--steps 30] [--out DIR] [--quick]
 """
 from __future__ import annotations
 
@@ -130,7 +131,8 @@ def plot(paths, valley_losses, classifier_losses, out: str) -> None:
     print(f"\nsaved {paths_file} and {loss_file}")
 
 
-def main(steps: int = 30, train_steps: int | None = None, out: str = "out") -> dict:
+def main(steps: int = 30, train_steps: int | None = None,
+         out: str = os.path.join("out", "optimizers_compared")) -> dict:
     train_steps = 10 * steps if train_steps is None else train_steps
     print(f"1) f(x, y) = x**2/20 + y**2 from (-7, 2), {steps} steps; minimum f(0, 0) = 0")
     paths, valley_losses = {}, {}
@@ -168,6 +170,11 @@ if __name__ == "__main__":
                         help="steps on f(x, y) (default 30); the classifier trains 10x as many")
     parser.add_argument("--train-steps", type=int, default=None,
                         help="classifier training steps (default 10 * --steps)")
-    parser.add_argument("--out", default="out", help="folder for the PNG files (default out/)")
+    parser.add_argument("--out", default=os.path.join("out", "optimizers_compared"),
+                        help="folder for the PNG files (default: %(default)s)")
+    parser.add_argument("--quick", action="store_true",
+                        help="10 steps on f and 20 classifier steps (for tests)")
     args = parser.parse_args()
+    if args.quick:
+        args.steps, args.train_steps = 10, 20
     main(args.steps, args.train_steps, args.out)

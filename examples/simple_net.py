@@ -8,8 +8,10 @@ into probabilities and cross-entropy compares them with the one-hot label t = [0
 dL/dW is computed twice: numerically, perturbing each of the 6 weights by +-1e-4, and by
 one backward pass. They must agree.
 
-Run:  python examples/simple_net.py
+Run:  python examples/simple_net.py [--seed 0] [--quick]
 """
+import argparse
+
 import numpy as np
 
 import tinygrad_edu as tg
@@ -30,8 +32,8 @@ class SimpleNet:
         return -(t * log_probs).sum()
 
 
-def main() -> None:
-    net = SimpleNet()
+def main(seed: int = 0) -> None:
+    net = SimpleNet(seed)
     x = tg.Tensor(np.array([0.6, 0.9]))
     t = tg.Tensor(np.array([0.0, 0.0, 1.0]))
 
@@ -60,4 +62,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the random weights W (default 0)")
+    parser.add_argument("--quick", action="store_true",
+                        help="accepted for the test suite (the example is quick already)")
+    main(parser.parse_args().seed)

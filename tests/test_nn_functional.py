@@ -160,6 +160,30 @@ def test_cross_entropy_errors():
         F.cross_entropy(x, np.array([0, 1, 2]), label_smoothing=1.5)
 
 
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_cross_entropy_float_label_hint_works(as_tensor):
+    x = leaf(np.array([[0.2, 0.8, -0.3], [0.5, 0.1, 0.0]]))
+    labels = np.array([2.0, 0.0])
+    with pytest.raises(TypeError) as info:
+        F.cross_entropy(x, tg.Tensor(labels) if as_tensor else labels)
+    hints = [h.strip() for h in str(info.value).split("e.g.")[1].split(" or ")]
+    assert hints == ["tg.Tensor(labels, dtype=np.int64)", "np.asarray(labels).astype(np.int64)"]
+    for hint in hints:  # each suggested fix runs and gives the loss of the integer labels
+        fixed = eval(hint, {"tg": tg, "np": np, "labels": labels})
+        np.testing.assert_allclose(F.cross_entropy(x, fixed).data,
+                                   cross_entropy_np(x.data, np.array([2, 0])))
+
+
+def test_dir_lists_the_public_functions_only():
+    public = ["binary_cross_entropy_with_logits", "conv2d", "cross_entropy", "dropout",
+              "linear", "log_softmax", "max_pool2d", "mse_loss", "relu", "sigmoid",
+              "softmax", "tanh"]
+    assert sorted(F.__all__) == public and dir(F) == public
+    assert all(callable(getattr(F, name)) for name in public)
+    for op_class in ("Conv2d", "MaxPool2d", "Affine", "CrossEntropy", "MSE", "Softmax"):
+        assert not hasattr(F, op_class)  # the op Functions are not F's API (nn.Conv2d is the layer)
+
+
 # --- binary cross-entropy with logits ---
 
 

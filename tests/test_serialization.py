@@ -117,6 +117,34 @@ def test_unsupported_values_are_refused_before_writing(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def test_a_module_instead_of_its_state_dict_gets_a_hint(tmp_path):
+    model = tg.nn.Linear(2, 3)
+    path = tmp_path / "c.npz"
+    with pytest.raises(TypeError, match=r"cannot store a Linear \(the top-level object "
+                       r"passed to tg\.save\); save model\.state_dict\(\) instead"):
+        tg.save(model, path)
+    with pytest.raises(TypeError, match=r"Linear \(at state_dict\['model'\]\); "
+                       r"store its \.state_dict\(\) there instead"):
+        tg.save({"model": model}, path)
+    with pytest.raises(TypeError, match=r"cannot store a set \(the top-level object"):
+        tg.save({1, 2}, path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_missing_parent_folders_are_created(tmp_path):
+    state = {"w": np.arange(3.0), "epoch": 2}
+    path = tmp_path / "some" / "missing" / "dir" / "ckpt.npz"
+    tg.save(state, path)
+    assert os.listdir(path.parent) == ["ckpt.npz"]   # no temporary file left behind
+    assert_same(tg.load(path), state)
+
+
+def test_a_refused_save_creates_no_folder(tmp_path):
+    with pytest.raises(TypeError):
+        tg.save({"a": {1}}, tmp_path / "new" / "c.npz")
+    assert os.listdir(tmp_path) == []
+
+
 # --- pickle is refused, never executed ---
 
 class Payload:

@@ -1,7 +1,8 @@
-"""tg.train: fit (learns, records what it did, stops on NaN with a clear message, quiet
-outside a terminal), evaluate, History.plot, and the learning-rate range test (restores
+"""tg.train: fit (learns, records what it did, stops on NaN with a clear message, prints
+progress on a terminal or in a notebook unless told otherwise), evaluate, History.plot, and the learning-rate range test (restores
 state; suggests a rate inside the region where the loss falls)."""
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -152,23 +153,52 @@ def test_too_large_learning_rate_diverges_with_a_clear_error():
     assert history.step["loss"][-1] > history.step["loss"][0]  # it was blowing up
 
 
-def test_progress_lines_only_on_a_terminal(capsys, monkeypatch):
+def _run_with_progress(capsys, progress):
     X, y = _blobs(n=30)
-    loader = DataLoader(TensorDataset(X, y), batch_size=10)
+    model = _linear(2, 3)
+    fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+        DataLoader(TensorDataset(X, y), batch_size=10), epochs=2, progress=progress)
+    return capsys.readouterr().out
 
-    def run(progress):
-        model = _linear(2, 3)
-        fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
-            epochs=2, progress=progress)
-        return capsys.readouterr().out
 
-    assert run(True) == ""  # captured output is not a terminal
-    monkeypatch.setattr(tg.train.loop, "_is_terminal", lambda: True)
-    lines = run(True).splitlines()
+def _no_ipython(monkeypatch):
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    monkeypatch.delitem(sys.modules, "IPython", raising=False)
+
+
+def test_progress_true_prints_even_when_stdout_is_not_a_terminal(capsys):
+    assert not sys.stdout.isatty()  # pytest captures stdout
+    lines = _run_with_progress(capsys, True).splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("epoch 1/2") and "3 steps" in lines[0]
     assert "train loss" in lines[1] and "lr 0.1" in lines[1] and lines[1].endswith("s")
-    assert run(False) == ""
+
+
+def test_progress_false_never_prints(capsys, monkeypatch):
+    monkeypatch.setattr(tg.train.loop, "_is_terminal", lambda: True)
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    assert _run_with_progress(capsys, False) == ""
+
+
+def test_progress_auto_prints_only_on_a_terminal_or_in_a_notebook(capsys, monkeypatch):
+    _no_ipython(monkeypatch)
+    assert _run_with_progress(capsys, None) == ""  # captured output, no notebook
+    monkeypatch.setattr(tg.train.loop, "_is_terminal", lambda: True)
+    assert len(_run_with_progress(capsys, None).splitlines()) == 2
+
+
+def test_progress_auto_prints_under_jupyter_and_ipython(capsys, monkeypatch):
+    _no_ipython(monkeypatch)
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    assert len(_run_with_progress(capsys, None).splitlines()) == 2
+
+    _no_ipython(monkeypatch)
+    ipython = types.ModuleType("IPython")
+    ipython.get_ipython = lambda: None  # IPython importable, but no shell running
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+    assert _run_with_progress(capsys, None) == ""
+    ipython.get_ipython = lambda: object()  # a running terminal IPython shell
+    assert len(_run_with_progress(capsys, None).splitlines()) == 2
 
 
 def test_callbacks_can_stop_early():

@@ -32,9 +32,10 @@ def save(state_dict: Any, path: str | os.PathLike) -> None:
             Python ints, floats, bools, strings and None; e.g.
             ``{'model': model.state_dict(), 'optimizer': opt.state_dict(), 'epoch': 3}``.
             Dict keys must be strings or ints.
-        path: the file to write. The data goes to a temporary file in the same folder,
-            is flushed to disk, and then atomically replaces ``path``: an interrupted
-            save leaves the old file (if any) untouched and no partial file at ``path``.
+        path: the file to write; missing parent folders are created. The data goes to
+            a temporary file in the same folder, is flushed to disk, and then atomically
+            replaces ``path``: an interrupted save leaves the old file (if any) untouched
+            and no partial file at ``path``.
 
     Raises:
         TypeError: ``state_dict`` holds something else (a value that would need pickle).
@@ -47,6 +48,7 @@ def save(state_dict: Any, path: str | os.PathLike) -> None:
     tree = _encode(state_dict, [], arrays)
     structure = json.dumps({"format": _FORMAT, "version": _VERSION, "root": tree})
     folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
     # O_EXCL: never clobber another file; mode 0o666 lets the umask decide, as open() does.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -133,7 +135,12 @@ def _encode(obj: Any, keys: list, arrays: dict[str, np.ndarray]) -> Any:
                 "requires_grad": obj.requires_grad}
     if isinstance(obj, np.ndarray):
         return {"array": _add_array(obj, keys, arrays)}
-    raise TypeError(f"tg.save cannot store a {type(obj).__name__} (at {_where(keys)}); "
+    where = f"at {_where(keys)}" if keys else "the top-level object passed to tg.save"
+    if callable(getattr(obj, "state_dict", None)):   # a Module or an optimizer
+        hint = ("save model.state_dict() instead" if not keys
+                else "store its .state_dict() there instead")
+        raise TypeError(f"tg.save cannot store a {type(obj).__name__} ({where}); {hint}")
+    raise TypeError(f"tg.save cannot store a {type(obj).__name__} ({where}); "
                     "use arrays, Tensors, numbers, strings, bools, None, dicts, lists, tuples")
 
 

@@ -9,13 +9,25 @@ from typing import Any
 
 import numpy as np
 
-from ..factories import generator
+from ..factories import generator as _generator
+from ..ops import affine as _affine
+from ..ops import conv as _conv
 from ..ops import elementwise as _ew
-from ..ops.affine import Affine
-from ..ops.conv import Conv2d, MaxPool2d
-from ..ops.loss import MSE, BCEWithLogits, CrossEntropy
-from ..ops.nn import LogSoftmax, Softmax
+from ..ops import loss as _loss
+from ..ops import nn as _nn_ops
 from ..tensor import Tensor
+
+__all__ = [
+    "relu", "sigmoid", "tanh", "softmax", "log_softmax",
+    "linear", "dropout", "conv2d", "max_pool2d",
+    "cross_entropy", "mse_loss", "binary_cross_entropy_with_logits",
+]
+
+
+def __dir__() -> list[str]:
+    """``dir(F)`` lists the public functions only (not numpy, Tensor or the helpers)."""
+    return sorted(__all__)
+
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -54,12 +66,12 @@ def tanh(x: Tensor) -> Tensor:
 
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
     """exp(x) / sum(exp(x)) along ``axis`` (PyTorch's ``dim``)."""
-    return Softmax.apply(_tensor(x), axis)
+    return _nn_ops.Softmax.apply(_tensor(x), axis)
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """x - log(sum(exp(x))) along ``axis``, computed stably."""
-    return LogSoftmax.apply(_tensor(x), axis)
+    return _nn_ops.LogSoftmax.apply(_tensor(x), axis)
 
 
 # --- layers ---
@@ -76,7 +88,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Returns:
         A Tensor of shape (..., out_features).
     """
-    return Affine.apply(x, weight, bias)
+    return _affine.Affine.apply(x, weight, bias)
 
 
 def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
@@ -98,7 +110,8 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
         return x * 0.0
     dtype = x.data.dtype
     # Generator.random draws float32 or float64 only (float16 draws float64, then casts).
-    draws = generator().random(x.shape, dtype=dtype if dtype in (np.float32, np.float64) else None)
+    draws = _generator().random(x.shape,
+                                dtype=dtype if dtype in (np.float32, np.float64) else None)
     mask = np.multiply(draws >= p, 1.0 / (1.0 - p), dtype=dtype)
     return x * mask
 
@@ -124,7 +137,7 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 
         raise ValueError(f"conv2d: the weight (shape {weight.shape}) expects {weight.shape[1]} "
                          f"input channels, got input of shape {x.shape}")
     _check_fits(x.shape, weight.shape[2:], padding, "conv2d")
-    return Conv2d.apply(x, weight, bias, stride, padding)
+    return _conv.Conv2d.apply(x, weight, bias, stride, padding)
 
 
 def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0) -> Tensor:
@@ -145,7 +158,7 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0
         raise ValueError(f"padding must be at most half of kernel_size, got padding={padding} "
                          f"for kernel_size={kernel}")
     _check_fits(x.shape, kernel, padding, "max_pool2d")
-    return MaxPool2d.apply(x, kernel, stride, padding)
+    return _conv.MaxPool2d.apply(x, kernel, stride, padding)
 
 
 def _pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
@@ -195,7 +208,8 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean",
     n, c = x.shape
     if t.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy expects integer class labels, got dtype {t.dtype}; "
-                        "convert them with .astype(np.int64)")
+                        "pass integer class indices, e.g. tg.Tensor(labels, dtype=np.int64) "
+                        "or np.asarray(labels).astype(np.int64)")
     if t.shape != (n,):
         raise ValueError(f"cross_entropy: labels must have shape ({n},) for logits of shape "
                          f"{x.shape}, got shape {t.shape}")
@@ -204,7 +218,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean",
         raise ValueError(f"cross_entropy: label {bad} is out of range for {c} classes "
                          f"(labels must be in [0, {c - 1}])")
     _check_label_smoothing(label_smoothing)
-    return CrossEntropy.apply(x, t, reduction, float(label_smoothing))
+    return _loss.CrossEntropy.apply(x, t, reduction, float(label_smoothing))
 
 
 def _target_like(x: Tensor, target: Any, name: str) -> Any:
@@ -230,7 +244,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """
     x = _tensor(input)
     _check_reduction(reduction)
-    return MSE.apply(x, _target_like(x, target, "mse_loss"), reduction)
+    return _loss.MSE.apply(x, _target_like(x, target, "mse_loss"), reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
@@ -246,5 +260,5 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str 
     """
     x = _tensor(input)
     _check_reduction(reduction)
-    return BCEWithLogits.apply(x, _target_like(x, target, "binary_cross_entropy_with_logits"),
+    return _loss.BCEWithLogits.apply(x, _target_like(x, target, "binary_cross_entropy_with_logits"),
                                reduction)

@@ -71,7 +71,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         train_loader: Iterable, epochs: int = 1, *, scheduler: Any = None,
         val_loader: Iterable | None = None,
         metrics: Sequence[str | Metric] | Mapping[str, Metric] | None = None,
-        callbacks: Sequence[Callback] = (), progress: bool = True) -> History:
+        callbacks: Sequence[Callback] = (), progress: bool | None = None) -> History:
     """Train ``model`` for ``epochs`` passes over ``train_loader`` and record what happened.
 
     Each batch ``(x, y)`` makes one step: ``optimizer.zero_grad()``, ``loss =
@@ -96,8 +96,10 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             nothing otherwise.
         callbacks: functions ``cb(epoch, history)`` called after each epoch; one that
             returns True stops training (early stopping).
-        progress: print one line per epoch (steps, loss, metrics, lr, time) — only when
-            standard output is a terminal, so logs and pipes stay clean.
+        progress: print one line per epoch (steps, loss, metrics, lr, time). ``None``
+            (the default) prints when standard output is a terminal or when running in
+            IPython/Jupyter, so logs and pipes stay clean; ``True`` always prints;
+            ``False`` never does.
 
     Returns:
         The ``History`` of the run (per-step loss, learning rate, gradient norm;
@@ -117,7 +119,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     named = None if metrics is None else _metric_functions(metrics)
     params = list(model.parameters())
     history = History()
-    show = progress and _is_terminal()
+    show = _show_progress(progress)
     step = 0
     _set_mode(model, training=True)
     for epoch in range(1, int(epochs) + 1):
@@ -279,9 +281,30 @@ def _set_mode(model: Any, training: bool) -> None:
         method()
 
 
+def _show_progress(progress: bool | None) -> bool:
+    """``progress`` itself when given; for ``None``, whether someone is watching."""
+    if progress is not None:
+        return bool(progress)
+    return _is_terminal() or _in_notebook()
+
+
 def _is_terminal() -> bool:
     isatty = getattr(sys.stdout, "isatty", None)
-    return bool(isatty and isatty())
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):  # a closed or detached stream
+        return False
+
+
+def _in_notebook() -> bool:
+    """Running under IPython or Jupyter (whose output streams are not terminals)."""
+    if "ipykernel" in sys.modules:
+        return True
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    try:
+        return callable(get_ipython) and get_ipython() is not None
+    except Exception:  # a broken or partial IPython install: treat as no shell
+        return False
 
 
 def _progress_line(epoch: int, epochs: int, record: dict, lr: float) -> str:
