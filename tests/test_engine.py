@@ -639,6 +639,69 @@ def test_grad_errors():
         tg.grad(x * 2, x, grad_outputs=[np.ones(2), np.ones(2)])
 
 
+# --- retain_grad: gradients at intermediate tensors ---
+
+
+def test_retain_grad_fills_an_intermediate_grad():
+    a = np.array([0.5, -1.0, 2.0])
+    x = leaf(a)
+    h = x * 3.0
+    h.retain_grad()
+    y = (h ** 2).sum()
+    y.backward()
+    np.testing.assert_allclose(h.grad.data, 2 * (3 * a))  # dy/dh = 2h
+    np.testing.assert_allclose(x.grad.data, 18 * a)  # the leaf is unaffected
+    assert h.retains_grad and not x.retains_grad
+
+
+def test_retain_grad_accumulates_and_works_for_several_outputs_and_the_root():
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    x = leaf(a)
+    h = x.exp()
+    k = h.sum(axis=0)  # used twice below
+    y = (k * k).sum() + k.sum()
+    for t in (h, k, y):
+        t.retain_grad()
+    y.backward(retain_graph=True)
+    y.backward()
+    k_val = np.exp(a).sum(axis=0)
+    np.testing.assert_allclose(y.grad.data, 2.0)
+    np.testing.assert_allclose(k.grad.data, 2 * (2 * k_val + 1))
+    np.testing.assert_allclose(h.grad.data, 2 * np.broadcast_to(2 * k_val + 1, a.shape))
+
+
+def test_retain_grad_on_a_leaf_does_nothing_and_needs_requires_grad():
+    x = leaf([1.0, 2.0])
+    x.retain_grad()
+    assert not x.retains_grad
+    with tg.no_grad():
+        h = x * 2
+    with pytest.raises(RuntimeError, match="requires grad"):
+        h.retain_grad()
+    with pytest.raises(RuntimeError, match="requires grad"):
+        leaf([1.0], requires_grad=False).retain_grad()
+
+
+def test_retain_grad_keeps_neither_the_graph_nor_the_tensor_alive():
+    x = leaf([1.0, 2.0])
+    h = x * 2
+    h.retain_grad()
+    creator, tensor = weakref.ref(h.creator), weakref.ref(h)
+    (h * h).sum().backward()
+    del h
+    assert creator() is None and tensor() is None
+
+
+def test_retained_grad_of_second_order_is_differentiable():
+    x = leaf([0.5, 1.5])
+    h = x ** 3
+    h.retain_grad()
+    (h.sin()).sum().backward(create_graph=True)
+    assert h.grad.requires_grad  # cos(h), part of a graph
+    (g,) = tg.grad(h.grad.sum(), x)
+    np.testing.assert_allclose(g.data, -np.sin(x.data ** 3) * 3 * x.data ** 2)
+
+
 # --- errors ---
 
 

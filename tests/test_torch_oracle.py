@@ -462,3 +462,20 @@ def test_where_gradient_with_a_bad_branch_value():
         (g,) = _first_order(lambda x: tg.where(cond, x.sqrt(), x * 2),
                             lambda x: torch.where(torch.tensor(cond), x.sqrt(), x * 2), x)
     assert np.isnan(g[1]) and np.isfinite(g[[0, 2]]).all()
+
+
+def test_retain_grad_matches_torch_for_grad_then_backward():
+    # PyTorch fills a retained .grad in autograd.grad as well as in backward.
+    a = np.random.default_rng(0).standard_normal((3, 2))
+    x, xt = tg.Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    h, ht = x.tanh() @ x.T, xt.tanh() @ xt.T
+    h.retain_grad()
+    ht.retain_grad()
+    y, yt = (h * h).mean(), (ht * ht).mean()
+    tg.grad(y, x, retain_graph=True)
+    torch.autograd.grad(yt, xt, retain_graph=True)
+    np.testing.assert_allclose(h.grad.data, ht.grad.numpy(), rtol=1e-12)
+    y.backward()
+    yt.backward()
+    np.testing.assert_allclose(h.grad.data, ht.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-12)

@@ -8,6 +8,7 @@ complete before it is used.
 from __future__ import annotations
 
 import functools
+import weakref
 from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
@@ -107,6 +108,26 @@ class set_grad_enabled(_GradMode):
 
 
 # --- the backward engine ---
+
+# Non-leaf tensors that asked to keep their gradient (``Tensor.retain_grad``), by creator.
+# Weak on both sides: asking for a gradient must not keep a graph or a tensor alive.
+_retained: "weakref.WeakKeyDictionary[Any, list]" = weakref.WeakKeyDictionary()
+
+
+def retain_grad(t: Any) -> None:
+    """Make backward() and grad() fill ``t.grad`` although ``t`` is not a leaf."""
+    if not t.requires_grad:
+        raise RuntimeError("retain_grad() needs a tensor that requires grad; this one does "
+                           "not (made under no_grad, or from tensors that do not require grad)")
+    if t.creator is not None and not retains_grad(t):
+        _retained.setdefault(t.creator, []).append(weakref.ref(t))
+
+
+def retains_grad(t: Any) -> bool:
+    """Did ``retain_grad()`` ask for this non-leaf tensor's gradient?"""
+    refs = _retained.get(t.creator, ()) if t.creator is not None else ()
+    return any(ref() is t for ref in refs)
+
 
 def backward(
     tensors: Sequence[Any],
@@ -236,7 +257,8 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
         else:
             key = fn if root.output_index == 0 else (fn, root.output_index)
             grads[key] = seed if key not in grads else grads[key] + seed
-    # Non-leaf inputs of grad(): their gradient is read when their creator is reached.
+    # Non-leaf inputs of grad() and retained tensors: their gradient is read when their
+    # creator is reached.
     wanted: dict[Any, list] = {}
     if capture is not None:
         for x in capture[0]:
@@ -264,6 +286,12 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                     consumers[c] = 1
                     stack.append(c)
 
+    if _retained:
+        for fn, refs in list(_retained.items()):
+            if fn in consumers:
+                wanted.setdefault(fn, []).extend(t for t in (ref() for ref in refs)
+                                                 if t is not None)
+
     # Pass 2: run each Function's backward once all its consumers are done.
     ready = [fn for fn, n in consumers.items() if n == 0]
     pop_ready, push_ready = ready.pop, ready.append  # bound once: this loop is the hot path
@@ -277,7 +305,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
             if fn.n_outputs == 1:  # the common case, kept lean
                 gy = pop_grad(fn, None)
                 if wanted and fn in wanted:
-                    _capture_non_leaf(fn, (gy,), wanted, capture)
+                    _capture_non_leaf(fn, (gy,), wanted, capture, create_graph, delivered)
                 if gy is None:
                     gxs = None
                 elif create_graph:
@@ -288,7 +316,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                 gys = (pop_grad(fn, None),) + tuple(
                     pop_grad((fn, i), None) for i in range(1, fn.n_outputs))
                 if wanted and fn in wanted:
-                    _capture_non_leaf(fn, gys, wanted, capture)
+                    _capture_non_leaf(fn, gys, wanted, capture, create_graph, delivered)
                 gxs = _call_multi_output_backward(fn, gys, create_graph)
             if type(gxs) is not tuple:  # one gradient, None or a list
                 gxs = _as_gradient_tuple(fn, gxs) if gxs is None or type(gxs) is list else (gxs,)
@@ -333,9 +361,16 @@ def _broadcasts_to(shape: tuple, target: tuple) -> bool:
     return lead >= 0 and all(n == 1 or n == target[lead + i] for i, n in enumerate(shape))
 
 
-def _capture_non_leaf(fn, gys: tuple, wanted: dict, capture) -> None:
+def _capture_non_leaf(fn, gys: tuple, wanted: dict, capture, create_graph: bool,
+                      delivered: set) -> None:
+    """Hand the outputs of ``fn`` that grad() asked for, or that retain their grad, their
+    (now complete) gradient."""
     for x in wanted[fn]:
-        capture[1][id(x)] = gys[x.output_index]
+        g = gys[x.output_index]
+        if capture is not None and id(x) in capture[1]:
+            capture[1][id(x)] = g
+        if g is not None and retains_grad(x):
+            _deliver(x, g, None, create_graph, delivered)
 
 
 def _backward_recorded(fn, *gys: Any) -> Any:

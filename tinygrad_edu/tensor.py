@@ -82,6 +82,18 @@ class Tensor:
         """True for tensors made by the user, not by an op (their ``.grad`` is filled)."""
         return self.creator is None
 
+    def retain_grad(self) -> None:
+        """Keep this intermediate tensor's gradient in ``.grad`` when backward runs.
+
+        Only leaves get ``.grad`` otherwise (as in PyTorch); on a leaf this does nothing.
+        """
+        autograd.retain_grad(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for a non-leaf tensor whose ``retain_grad()`` was called."""
+        return autograd.retains_grad(self)
+
     @property
     def grad_fn(self) -> Any:
         """PyTorch's name for ``creator``: the Function that made this tensor."""
