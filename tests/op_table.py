@@ -144,6 +144,8 @@ OPS: list[OpSpec] = [
            s.matmul_pair(batch_dims=2, max_side=3), 2,
            shape="(...,m,n),(...,n,p) with broadcasting batch axes", example_scale=0.4),
     # --- element-wise math ---
+    OpSpec("astype", lambda x: x.astype(x.dtype), lambda x: x.copy(), s.unary(s.reals()),
+           linear=True, shape="to its own dtype (float32 <-> float64: test_tensor.py)"),
     OpSpec("exp", lambda x: x.exp(), np.exp, s.unary(s.reals())),
     OpSpec("log", lambda x: x.log(), np.log, s.unary(s.positive())),
     OpSpec("sqrt", lambda x: x.sqrt(), np.sqrt, s.unary(s.positive())),

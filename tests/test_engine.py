@@ -702,6 +702,44 @@ def test_retained_grad_of_second_order_is_differentiable():
     np.testing.assert_allclose(g.data, -np.sin(x.data ** 3) * 3 * x.data ** 2)
 
 
+# --- dtypes and ownership of .grad ---
+
+
+def test_create_graph_gradients_keep_a_float32_leafs_dtype():
+    # float64 constants (and seeds) in a float32 graph: the gradient stays float32 in
+    # second-order mode too, and stays differentiable.
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    y = (x ** 2 * np.array([3.0, 4.0])).sum()
+    (g,) = tg.grad(y, x, create_graph=True)
+    assert g.dtype == np.float32 and g.requires_grad
+    (h,) = tg.grad(g.sum(), x)
+    np.testing.assert_allclose(h.data, [6.0, 8.0])
+    z = x * np.array([3.0, 4.0])
+    z.backward(tg.Tensor(np.ones(2)), create_graph=True)  # a float64 seed
+    assert x.grad.dtype == np.float32
+
+
+def test_grad_never_shares_the_leafs_own_array():
+    class ReturnsItsInput(Function):
+        """y = sum(x**2) / 2; dy/dx = x (returned as the very array saved)."""
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return (x * x).sum() / 2
+
+        @staticmethod
+        def backward(ctx, gy):
+            (x,) = ctx.saved_tensors
+            return x
+
+    x = leaf([1.0, 2.0, 3.0])
+    ReturnsItsInput.apply(x).backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 2.0, 3.0])
+    x.grad.data *= 0.5  # scaling the gradient must not touch the parameter
+    np.testing.assert_array_equal(x.data, [1.0, 2.0, 3.0])
+
+
 # --- errors ---
 
 

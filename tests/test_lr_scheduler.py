@@ -251,6 +251,16 @@ def test_invalid_arguments_raise(make, message):
         make(make_opt())
 
 
+def test_a_group_added_after_the_scheduler_is_refused_not_left_unscheduled():
+    opt = make_opt()
+    sched = sch.StepLR(opt, step_size=1, gamma=0.5)
+    groups = len(opt.param_groups)
+    opt.add_param_group({"params": [tg.nn.Parameter(np.ones(2))], "lr": 1.0})
+    with pytest.raises(ValueError, match=f"has {groups + 1} parameter groups but this StepLR "
+                                         f"was made for {groups}"):
+        sched.step()
+
+
 def test_a_scheduler_needs_an_optimizer():
     with pytest.raises(TypeError, match="needs an Optimizer, got list"):
         sch.ExponentialLR([], gamma=0.5)

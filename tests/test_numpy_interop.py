@@ -75,6 +75,21 @@ def test_unsupported_numpy_options_and_ufuncs_fail_clearly():
         np.sum(x, dtype=np.float32)
     with pytest.raises(TypeError, match="arctan"):
         np.arctan(x)
+    with pytest.raises(TypeError, match="np.sum on a Tensor does not support where="):
+        np.sum(x, where=np.array([True, False]))
+    with pytest.raises(TypeError, match="np.max on a Tensor does not support initial="):
+        np.max(x, initial=0.0)
+
+
+def test_concatenate_with_axis_none_flattens_as_numpy():
+    a, b = np.arange(4.0).reshape(2, 2), np.array([7.0])
+    x, y = leaf(a), leaf(b)
+    z = tg.concatenate([x, y], axis=None)
+    np.testing.assert_array_equal(z.data, np.concatenate([a, b], axis=None))
+    np.testing.assert_array_equal(np.concatenate([x, y], axis=None).data, z.data)
+    (z * np.arange(5.0)).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [[0.0, 1.0], [2.0, 3.0]])
+    np.testing.assert_array_equal(y.grad.data, [4.0])
 
 
 def test_ndarray_out_computes_on_the_data():

@@ -237,6 +237,15 @@ def test_randn_statistics():
     assert abs(x.mean()) < 0.05 and abs(x.std() - 1) < 0.05
 
 
+
+@pytest.mark.parametrize("factory", [tg.randn, tg.rand])
+@pytest.mark.parametrize("dtype", [np.int64, np.bool_])
+def test_random_factories_refuse_non_float_dtypes(factory, dtype):
+    # Drawing floats and casting them to integers would give zeros: refuse instead.
+    with pytest.raises(TypeError, match=f"float dtype, got {np.dtype(dtype)}"):
+        factory(3, dtype=dtype)
+
+
 # --- attributes ---
 
 
@@ -361,6 +370,17 @@ def test_comparison_used_as_a_mask_passes_no_gradient_through_itself():
     np.testing.assert_array_equal(x.grad.data, [0.0, 1.0, 0.0, 1.0])
 
 
+
+@pytest.mark.parametrize("other", [None, "a string", (1, 2), object()])
+def test_equality_with_non_numbers_is_identity_as_in_python(other):
+    t = tg.Tensor([1.0, 2.0])
+    assert (t == other) is False and (t != other) is True
+    assert t in [other, t] and [other, t].index(t) == 1
+    with pytest.raises(TypeError, match="not supported"):
+        t < other
+
+
+
 # --- Python protocols ---
 
 
@@ -398,3 +418,75 @@ def test_hash_is_identity():
     assert d[a] == "a" and d[b] == "b"
     assert len({a, b, a}) == 2
     assert hash(a) == hash(a) and hash(a) != hash(b)
+
+
+def test_abs_builtin_is_differentiable():
+    x = tg.Tensor(np.array([-2.0, 3.0]), requires_grad=True)
+    abs(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [-1.0, 1.0])
+
+
+def test_format_one_element_tensors_like_numbers():
+    assert f"{tg.Tensor(3.14159):.2f}" == "3.14"
+    assert f"{tg.Tensor([[2.5]], dtype=np.float64):>6.1f}" == "   2.5"
+    assert f"{tg.Tensor([1.0, 2.0])}" == str(tg.Tensor([1.0, 2.0]))
+    with pytest.raises(ValueError):  # a number format for several numbers
+        f"{tg.Tensor([1.0, 2.0]):.2f}"
+
+
+def test_index_with_an_integer_tensor():
+    names = ["cat", "dog", "bird"]
+    assert names[tg.Tensor([0.1, 2.0, 0.3]).argmax()] == "dog"
+    assert list(range(tg.Tensor(3))) == [0, 1, 2]
+    with pytest.raises(TypeError, match="float32"):
+        names[tg.Tensor(1.0)]
+    with pytest.raises(TypeError, match=r"\(2,\)"):
+        names[tg.Tensor([1, 2])]
+
+
+@pytest.mark.parametrize("source, target", [(np.float32, np.float64), (np.float64, np.float32)])
+def test_astype_between_floats_stays_in_the_graph(source, target):
+    a = np.array([0.5, -1.5, 2.0])
+    x = tg.Tensor(a, dtype=source, requires_grad=True)
+    y = x.astype(target)
+    assert y.dtype == target and y.requires_grad
+    (y * y).sum().backward()
+    assert x.grad.dtype == source  # the gradient is cast back
+    np.testing.assert_allclose(x.grad.data, 2 * a, rtol=1e-6)
+    (g,) = tg.grad((x.astype(target) ** 3).sum(), x, create_graph=True)
+    (h,) = tg.grad(g.sum(), x)
+    np.testing.assert_allclose(h.data, 6 * a, rtol=1e-6)
+
+
+def test_astype_copies_and_to_integers_has_no_gradient():
+    x = tg.Tensor([1.7, -2.2], requires_grad=True)
+    same = x.astype(np.float32)
+    assert same.data is not x.data and same.requires_grad
+    ints = x.astype(np.int64)
+    assert ints.dtype == np.int64 and not ints.requires_grad
+    np.testing.assert_array_equal(ints.data, [1, -2])
+
+
+def test_in_place_update_of_a_0d_tensor_keeps_an_array():
+    x = tg.Tensor(2.0, requires_grad=True, dtype=np.float64)
+    with tg.no_grad():
+        x -= 0.5
+        x *= 2.0
+    assert type(x.data) is np.ndarray and x.shape == ()
+    assert x.item() == 3.0
+    assert np.asarray(x).shape == ()
+    (g,) = tg.grad(x ** 3, x, create_graph=True)  # second order still works
+    (h,) = tg.grad(g, x)
+    assert g.item() == 27.0 and h.item() == 18.0
+
+
+def test_second_order_survives_data_set_to_a_numpy_scalar_by_hand():
+    # Newton's method written PyTorch's way: x.data = x.data - ... gives a NumPy scalar
+    # for a 0-d tensor; the graph must still find x.
+    x = tg.Tensor(2.0, requires_grad=True, dtype=np.float64)
+    x.data = x.data - 0.5
+    (g,) = tg.grad(x ** 3, x, create_graph=True)
+    assert g.requires_grad
+    (h,) = tg.grad(g, x)
+    assert h.item() == pytest.approx(6 * 1.5)
+    assert np.asarray(x).shape == ()

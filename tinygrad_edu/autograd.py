@@ -191,9 +191,9 @@ def grad(
                 f"inputs[{i}] was not used to compute the outputs; pass allow_unused=True "
                 "to get None for it"
             )
-        if type(g) is np.ndarray and g.dtype != x.data.dtype:
+        if g is not None and g.dtype != x.data.dtype:
             # The input's dtype, as backward() gives .grad (float64 constants in a float32
-            # model must not make a float64 gradient).
+            # model must not make a float64 gradient); Tensor.astype stays in the graph.
             g = g.astype(x.data.dtype)
         result.append(None if g is None else _as_tensor(g))
     return tuple(result)
@@ -430,6 +430,8 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
             captured[key] = gx if old is None else old + gx
         return
     if create_graph:
+        if gx.dtype != x.data.dtype:
+            gx = gx.astype(x.data.dtype)  # differentiable: Tensor.astype
         if x.grad is not None:
             x.grad = x.grad + gx
         elif gx.creator is None:
@@ -446,8 +448,9 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
     grad = x.grad
     if grad is None:
         # .grad must own its array (users may scale it in place): copy a view (maybe
-        # read-only, or of another gradient) or an array some other leaf or the caller has.
-        if gx.base is not None or id(gx) in delivered:
+        # read-only, or of another gradient), an array some other leaf or the caller has,
+        # or the leaf's own data (a custom backward may return a saved input).
+        if gx.base is not None or id(gx) in delivered or gx is x.data:
             gx = gx.copy()
         delivered.add(id(gx))
         x.grad = Tensor._wrap(gx)

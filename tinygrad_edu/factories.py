@@ -34,6 +34,13 @@ def _float_dtype(dtype: Any) -> np.dtype:
     return get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
+def _random_dtype(dtype: Any, name: str) -> np.dtype:
+    dtype = _float_dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{name} draws floats: dtype must be a float dtype, got {dtype}")
+    return dtype
+
+
 def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
     t = Tensor._wrap(data)
     if requires_grad:
@@ -76,14 +83,14 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
 
 def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples (mean 0, variance 1), from the seeded generator."""
-    dtype = _float_dtype(dtype)
+    dtype = _random_dtype(dtype, "randn")
     data = _generator.standard_normal(_shape(shape)).astype(dtype, copy=False)
     return _make(data, requires_grad)
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1), from the seeded generator."""
-    dtype = _float_dtype(dtype)
+    dtype = _random_dtype(dtype, "rand")
     data = _generator.random(_shape(shape)).astype(dtype, copy=False)
     return _make(data, requires_grad)
 

@@ -142,7 +142,7 @@ class Function:
         return tuple(self._graph_value(v) for v in saved)
 
     def _graph_value(self, value: Any) -> Any:
-        if type(value) is not np.ndarray:
+        if not isinstance(value, (np.ndarray, np.generic)):  # a scalar if .data was set so
             return value
         for x in self.inputs:
             if isinstance(x, Tensor) and x.data is value:

@@ -18,9 +18,15 @@ def _tensors(tensors: Sequence[Any], name: str) -> list[Tensor]:
     return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
 
 
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis (``np.concatenate``); differentiable."""
-    return Concatenate.apply(int(axis), *_tensors(tensors, "concatenate"))
+def concatenate(tensors: Sequence[Any], axis: int | None = 0) -> Tensor:
+    """Join tensors along an existing axis (``np.concatenate``); differentiable.
+
+    ``axis=None`` flattens every tensor first, as NumPy does.
+    """
+    tensors = _tensors(tensors, "concatenate")
+    if axis is None:
+        return Concatenate.apply(0, *(t.flatten() for t in tensors))
+    return Concatenate.apply(int(axis), *tensors)
 
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:

@@ -58,6 +58,7 @@ def _tensor(x: Any) -> Tensor:
 
 
 def _unsupported(name: str, **options: Any) -> None:
+    """Refuse NumPy arguments our op cannot honour (any that is not None), naming them."""
     given = [k for k, v in options.items() if v is not None]
     if given:
         raise TypeError(f"np.{name} on a Tensor does not support {', '.join(given)}= "
@@ -74,28 +75,28 @@ def _dot(a: Any, b: Any, out: Any = None) -> Tensor:
     return MatMul.apply(_tensor(a), _tensor(b))
 
 
-def _sum(a, axis=None, dtype=None, out=None, keepdims=False):
-    _unsupported("sum", dtype=dtype, out=out)
+def _sum(a, axis=None, dtype=None, out=None, keepdims=False, **others):
+    _unsupported("sum", dtype=dtype, out=out, **others)
     return _tensor(a).sum(axis=axis, keepdims=keepdims)
 
 
-def _mean(a, axis=None, dtype=None, out=None, keepdims=False):
-    _unsupported("mean", dtype=dtype, out=out)
+def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **others):
+    _unsupported("mean", dtype=dtype, out=out, **others)
     return _tensor(a).mean(axis=axis, keepdims=keepdims)
 
 
-def _var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    _unsupported("var", dtype=dtype, out=out)
+def _var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **others):
+    _unsupported("var", dtype=dtype, out=out, **others)
     return _tensor(a).var(axis=axis, keepdims=keepdims, ddof=ddof)
 
 
-def _max(a, axis=None, out=None, keepdims=False):
-    _unsupported("max", out=out)
+def _max(a, axis=None, out=None, keepdims=False, **others):
+    _unsupported("max", out=out, **others)
     return _tensor(a).max(axis=axis, keepdims=keepdims)
 
 
-def _min(a, axis=None, out=None, keepdims=False):
-    _unsupported("min", out=out)
+def _min(a, axis=None, out=None, keepdims=False, **others):
+    _unsupported("min", out=out, **others)
     return _tensor(a).min(axis=axis, keepdims=keepdims)
 
 
@@ -105,8 +106,8 @@ def _reshape(a, shape=None, order="C", newshape=None, copy=None):
     return _tensor(a).reshape(shape if shape is not None else newshape)
 
 
-def _clip(a, a_min=None, a_max=None, out=None, min=None, max=None):
-    _unsupported("clip", out=out)
+def _clip(a, a_min=None, a_max=None, out=None, min=None, max=None, **others):
+    _unsupported("clip", out=out, **others)
     return _tensor(a).clip(a_min if a_min is not None else min, a_max if a_max is not None else max)
 
 
@@ -117,8 +118,8 @@ def _where(condition, x=None, y=None):
 
 
 def _join(join: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
-    def joined(arrays, axis=0, out=None, dtype=None, casting=None):
-        _unsupported(name, out=out, dtype=dtype, casting=casting)
+    def joined(arrays, axis=0, out=None, dtype=None, casting=None, **others):
+        _unsupported(name, out=out, dtype=dtype, casting=casting, **others)
         return join(list(arrays), axis=axis)
     return joined
 

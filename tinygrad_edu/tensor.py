@@ -4,7 +4,8 @@ Every method here is one line that calls an op from ``ops/``; the math lives the
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+import operator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -132,6 +133,17 @@ class Tensor:
         """The data as (nested) Python lists."""
         return self.data.tolist()
 
+    def astype(self, dtype: Any) -> "Tensor":
+        """A copy of this tensor converted to ``dtype`` (NumPy's name; PyTorch's ``.to(dtype)``).
+
+        To another float dtype it stays in the graph: the gradient flows back, cast to
+        this tensor's dtype. To an integer or bool dtype the result has no gradient.
+        """
+        dtype = np.dtype(dtype)
+        if dtype.kind == "f" and self.data.dtype.kind == "f":
+            return Cast.apply(self, dtype)
+        return Tensor._wrap(self.data.astype(dtype))
+
     def detach(self) -> "Tensor":
         """The same data (shared) outside the graph: it does not require grad."""
         # A new view, not the same ndarray object: Function.saved_tensors tells inputs
@@ -139,9 +151,10 @@ class Tensor:
         return Tensor._wrap(self.data.view())
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        if dtype is not None and np.dtype(dtype) != self.data.dtype:
-            return self.data.astype(dtype)
-        return self.data.copy() if copy else self.data
+        data = np.asarray(self.data)  # .data may have been set to a NumPy scalar by hand
+        if dtype is not None and np.dtype(dtype) != data.dtype:
+            return data.astype(dtype)
+        return data.copy() if copy else data
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         """NumPy ufuncs on Tensors run our differentiable ops (``np.exp(t)`` is ``t.exp()``).
@@ -184,6 +197,19 @@ class Tensor:
 
     def __bool__(self) -> bool:
         return bool(self.data)
+
+    def __index__(self) -> int:
+        """A one-element integer tensor used as an index: ``names[t.argmax()]``."""
+        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError(f"only a one-element integer tensor can be used as an index, got "
+                            f"dtype {self.data.dtype} and shape {self.shape}")
+        return int(self.data.item())
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats a one-element tensor as its number."""
+        if spec and self.data.size == 1:
+            return format(self.data.item(), spec)
+        return format(str(self), spec)
 
     # Tensors are compared element-wise, so hash by identity (usable as dict keys).
     __hash__ = object.__hash__
@@ -247,6 +273,9 @@ class Tensor:
     def __neg__(self) -> "Tensor":
         return Neg.apply(self)
 
+    def __abs__(self) -> "Tensor":
+        return Abs.apply(self)
+
     def __pos__(self) -> "Tensor":
         return self
 
@@ -270,7 +299,7 @@ class Tensor:
                 f"in-place {ufunc.__name__} on a tensor that requires grad cannot be recorded in "
                 "the graph: update parameters inside `with tg.no_grad():` (e.g. w -= lr * w.grad), "
                 "or write x = x - ... to make a new tensor")
-        result = ufunc(self.data, _data(other))
+        result = np.asarray(ufunc(self.data, _data(other)))  # a 0-d array stays an array
         if result.shape != self.data.shape:
             raise ValueError(f"in-place {ufunc.__name__} would change the shape {self.shape} to "
                              f"{result.shape}: the other operand must broadcast to {self.shape}")
@@ -284,22 +313,22 @@ class Tensor:
 
     # Comparisons compute on the data: their results are bool and carry no gradient.
     def __lt__(self, other: Any) -> "Tensor":
-        return Tensor._wrap(np.asarray(self.data < _data(other)))
+        return _compare(operator.lt, self, other)
 
     def __le__(self, other: Any) -> "Tensor":
-        return Tensor._wrap(np.asarray(self.data <= _data(other)))
+        return _compare(operator.le, self, other)
 
     def __gt__(self, other: Any) -> "Tensor":
-        return Tensor._wrap(np.asarray(self.data > _data(other)))
+        return _compare(operator.gt, self, other)
 
     def __ge__(self, other: Any) -> "Tensor":
-        return Tensor._wrap(np.asarray(self.data >= _data(other)))
+        return _compare(operator.ge, self, other)
 
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return Tensor._wrap(np.asarray(self.data == _data(other)))
+        return _compare(operator.eq, self, other)
 
     def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return Tensor._wrap(np.asarray(self.data != _data(other)))
+        return _compare(operator.ne, self, other)
 
     # --- element-wise math ---
 
@@ -458,6 +487,17 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else _operand(x)
 
 
+def _compare(op: Callable, x: Tensor, other: Any) -> Any:
+    """An element-wise comparison: a bool Tensor with no gradient. Against an object that
+    is not a number or array (None, a string) Python's default applies (``t == None`` is
+    False), as in PyTorch."""
+    try:
+        other = _data(other)
+    except TypeError:
+        return NotImplemented
+    return Tensor._wrap(np.asarray(op(x.data, other)))
+
+
 def _bound(x: Any) -> Any:
     if x is None:
         return None
@@ -511,7 +551,7 @@ def _index(index: Any) -> Any:
 # The ops import Function, which imports this module: import them once Tensor exists.
 from . import autograd  # noqa: E402
 from .ops.elementwise import (  # noqa: E402
-    Abs, Add, Clip, Cos, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sin, Sqrt, Sub, Tanh,
+    Abs, Add, Cast, Clip, Cos, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sin, Sqrt, Sub, Tanh,
     Maximum, Minimum,
 )
 from .ops.linalg import MatMul  # noqa: E402

@@ -31,6 +31,17 @@ class Sub(Function):
         return gy, -gy
 
 
+class Cast(Function):
+    """y = x converted to another float dtype;  dy/dx = 1 (the gradient is cast back)."""
+
+    def forward(self, x, dtype):
+        self.x_dtype = x.dtype
+        return x.astype(dtype)
+
+    def backward(self, gy):
+        return gy.astype(self.x_dtype), None
+
+
 class Neg(Function):
     """y = -x;  dy/dx = -1."""
 

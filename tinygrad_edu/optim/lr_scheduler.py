@@ -91,7 +91,13 @@ class LRScheduler:
         self._set_lrs(self.lr_at(self.last_epoch))
 
     def _set_lrs(self, lrs: list[float]) -> None:
-        for group, lr in zip(self.optimizer.param_groups, lrs):
+        groups = self.optimizer.param_groups
+        if len(groups) != len(lrs):
+            raise ValueError(
+                f"the optimizer has {len(groups)} parameter groups but this "
+                f"{type(self).__name__} was made for {len(lrs)}: make the scheduler after "
+                "the last add_param_group()")
+        for group, lr in zip(groups, lrs):
             group["lr"] = lr
         self._last_lr = list(lrs)
 
