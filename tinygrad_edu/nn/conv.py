@@ -12,53 +12,80 @@ from .module import Module
 class Conv2d(Module):
     """2-D convolution: ``out_channels`` learned kernels slid over an (N, C, H, W) input.
 
-    y[n, o] = b[o] + sum over c, i, j of W[o, c, i, j] * x_pad[n, c, s*h + i, s*w + j],
-    computed with im2col (one matrix product); see ``tg.ops.conv.Conv2d`` for the
-    gradients. Initialised as PyTorch: W and b uniform in (-1/sqrt(k), 1/sqrt(k)) with
-    k = in_channels * kh * kw.
+    y[n, o] = b[o] + sum over c, i, j of W[o, c, i, j] * x_pad[n, g*Cg + c, s*h + d*i, s*w + d*j],
+    with s the stride, d the dilation and g = o // (O/groups) the group of output channel
+    o, which sees only its group's Cg = C/groups input channels. Computed with im2col (one
+    matrix product, batched over groups); see ``tg.ops.conv.Conv2d`` for the gradients.
+    Initialised as PyTorch: W and b uniform in (-1/sqrt(k), 1/sqrt(k)) with
+    k = in_channels/groups * kh * kw (the fan-in of one output).
 
     Args:
         in_channels: C of the input.
         out_channels: the number of kernels (O of the output).
         kernel_size: an int or a pair (kh, kw).
         stride: an int or a pair (default 1).
-        padding: zeros added on each side of H and W, an int or a pair (default 0).
+        padding: zeros added on each side of H and W, an int or a pair (default 0); or
+            ``"valid"`` (none) or ``"same"`` (stride 1 only: output size = input size).
+        dilation: an int or a pair: the kernel reads every d-th pixel, spanning
+            d*(k-1)+1 pixels with k weights (default 1).
+        groups: split the channels into this many independent convolutions (default 1);
+            must divide in_channels and out_channels. groups=in_channels is a depthwise
+            convolution: each channel gets its own out_channels/in_channels kernels.
         bias: learn a bias per output channel (default True).
         dtype: of the parameters; the default dtype (float32) if None.
 
     Shapes:
-        input (N, C, H, W) -> output (N, O, Ho, Wo), Ho = (H + 2 ph - kh) // sh + 1.
+        input (N, C, H, W) -> output (N, O, Ho, Wo), Ho = (H + 2 ph - dh*(kh - 1) - 1) // sh + 1;
+        weight (O, C/groups, kh, kw), bias (O,).
 
     Example:
         >>> conv = nn.Conv2d(1, 8, kernel_size=3, padding=1)
         >>> conv(tg.zeros(4, 1, 28, 28)).shape
         (4, 8, 28, 28)
+        >>> depthwise = nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=8)
+        >>> depthwise.weight.shape, depthwise(tg.zeros(4, 8, 28, 28)).shape
+        ((8, 1, 3, 3), (4, 8, 28, 28))
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
-                 padding: Any = 0, bias: bool = True, dtype: Any = None) -> None:
+                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 dtype: Any = None) -> None:
         super().__init__()
         self.in_channels = _positive_int(in_channels, "in_channels")
         self.out_channels = _positive_int(out_channels, "out_channels")
         self.kernel_size = F._pair(kernel_size, "kernel_size", 1)
         self.stride = F._pair(stride, "stride", 1)
-        self.padding = F._pair(padding, "padding", 0)
-        _add_weight_and_bias(self, (self.out_channels, self.in_channels) + self.kernel_size,
-                             bias, dtype)
+        self.dilation = F._pair(dilation, "dilation", 1)
+        self.groups = _positive_int(groups, "groups")
+        # a string stays a string (as in PyTorch); validate it (and 'same' with a stride) now
+        F._conv_padding(padding, self.kernel_size, self.stride, self.dilation)
+        self.padding = padding if isinstance(padding, str) else F._pair(padding, "padding", 0)
+        for name in ("in_channels", "out_channels"):
+            if getattr(self, name) % self.groups:
+                raise ValueError(f"{name} must be divisible by groups, got {name}="
+                                 f"{getattr(self, name)} and groups={self.groups}")
+        _add_weight_and_bias(
+            self, (self.out_channels, self.in_channels // self.groups) + self.kernel_size,
+            bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Draw new weights and bias with PyTorch's default initialisation."""
-        _default_init(self.weight, self.bias)
+        _default_init(self.weight, self.bias)  # fan_in = in_channels/groups * kh * kw
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                        self.groups)
 
     def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         if self.padding != (0, 0):
             text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text
@@ -71,23 +98,35 @@ class MaxPool2d(Module):
         kernel_size: an int or a pair.
         stride: defaults to ``kernel_size`` (windows side by side).
         padding: -inf added on each side, at most half the kernel size (default 0).
+        dilation: an int or a pair: the window reads every d-th pixel (default 1).
+
+    Shapes:
+        input (N, C, H, W) -> output (N, C, Ho, Wo), Ho = (H + 2 ph - dh*(kh - 1) - 1) // sh + 1.
 
     Example:
         >>> nn.MaxPool2d(2)(tg.zeros(4, 8, 28, 28)).shape
         (4, 8, 14, 14)
+        >>> nn.MaxPool2d(3, stride=1, dilation=2)(tg.zeros(4, 8, 28, 28)).shape
+        (4, 8, 24, 24)
     """
 
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 dilation: Any = 1) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
+        self.dilation = dilation
         F._pair(kernel_size, "kernel_size", 1)  # validate early, not at the first call
         F._pair(self.stride, "stride", 1)
         F._pair(padding, "padding", 0)
+        F._pair(dilation, "dilation", 1)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        text = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        if F._pair(self.dilation, "dilation", 1) != (1, 1):
+            text += f", dilation={self.dilation}"
+        return text

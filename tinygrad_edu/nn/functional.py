@@ -13,14 +13,16 @@ from ..factories import generator as _generator
 from ..ops import affine as _affine
 from ..ops import conv as _conv
 from ..ops import elementwise as _ew
+from ..ops import embedding as _embedding
 from ..ops import loss as _loss
 from ..ops import nn as _nn_ops
+from ..ops.shape import GetItem as _GetItem
 from ..tensor import Tensor
 
 __all__ = [
     "relu", "sigmoid", "tanh", "softmax", "log_softmax",
     "linear", "dropout", "conv2d", "max_pool2d",
-    "cross_entropy", "mse_loss", "binary_cross_entropy_with_logits",
+    "cross_entropy", "mse_loss", "binary_cross_entropy_with_logits", "embedding",
 ]
 
 
@@ -117,48 +119,110 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 
 
 def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
-           padding: Any = 0) -> Tensor:
-    """2-D convolution (cross-correlation) of x (N, C, H, W) with weight (O, C, kh, kw).
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D convolution (cross-correlation) of x (N, C, H, W) with weight (O, C/groups, kh, kw).
+
+    y[n, o, h, w] = b[o] + sum over c, i, j of
+    W[o, c, i, j] * x_pad[n, g*C/groups + c, sh*h + dh*i, sw*w + dw*j], g = o // (O/groups).
 
     Args:
         stride: an int or a pair (sh, sw).
-        padding: zeros added on each side of H and W, an int or a pair (ph, pw).
+        padding: zeros added on each side of H and W, an int or a pair (ph, pw); or
+            ``"valid"`` (no padding) or ``"same"`` (stride 1 only: the output keeps the
+            input's size; an odd total padding puts the extra zero at the bottom/right,
+            as PyTorch).
+        dilation: an int or a pair (dh, dw): the kernel reads every d-th pixel, so it
+            spans d*(k-1)+1 pixels with k weights (default 1, a dense kernel).
+        groups: split the C input and O output channels into ``groups`` independent
+            convolutions, each seeing C/groups inputs and making O/groups outputs; both C
+            and O must be divisible by it. groups=C is a depthwise convolution.
 
     Returns:
-        (N, O, Ho, Wo) with Ho = (H + 2 ph - kh) // sh + 1 (Wo likewise).
+        (N, O, Ho, Wo) with Ho = (H + 2 ph - dh*(kh - 1) - 1) // sh + 1 (Wo likewise).
+
+    Example:
+        >>> x = tg.randn(2, 8, 5, 5)  # depthwise 3x3: one kernel per channel
+        >>> F.conv2d(x, tg.randn(8, 1, 3, 3), padding=1, groups=8).shape
+        (2, 8, 5, 5)
+
+    Raises:
+        ValueError: on shapes that do not fit: groups not dividing the channels, the
+            weight's second axis not C/groups, a dilated kernel larger than the padded
+            input, a stride, padding or dilation out of range.
     """
     x = _tensor(x)
-    stride, padding = _pair(stride, "stride", 1), _pair(padding, "padding", 0)
+    stride, dilation = _pair(stride, "stride", 1), _pair(dilation, "dilation", 1)
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"groups must be a positive integer, got {groups!r}")
     if x.ndim != 4:
         raise ValueError(f"conv2d expects input of shape (N, C, H, W), got shape {x.shape}")
     if weight.ndim != 4:
-        raise ValueError(f"conv2d expects a weight of shape (O, C, kh, kw), got {weight.shape}")
-    if x.shape[1] != weight.shape[1]:
-        raise ValueError(f"conv2d: the weight (shape {weight.shape}) expects {weight.shape[1]} "
-                         f"input channels, got input of shape {x.shape}")
-    _check_fits(x.shape, weight.shape[2:], padding, "conv2d")
-    return _conv.Conv2d.apply(x, weight, bias, stride, padding)
+        raise ValueError(f"conv2d expects a weight of shape (O, C/groups, kh, kw), "
+                         f"got {weight.shape}")
+    if weight.shape[0] % groups:
+        raise ValueError(f"conv2d: groups={groups} must divide the output channels, got a "
+                         f"weight of shape {weight.shape} ({weight.shape[0]} output channels)")
+    if x.shape[1] != groups * weight.shape[1]:
+        per_group = (f" ({groups} groups x {weight.shape[1]} channels each)"
+                     if groups > 1 else "")
+        raise ValueError(f"conv2d: the weight (shape {weight.shape}) expects "
+                         f"{groups * weight.shape[1]} input channels{per_group}, got input of "
+                         f"shape {x.shape}")
+    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+        raise ValueError(f"conv2d: the bias must have shape ({weight.shape[0]},), one value per "
+                         f"output channel, got shape {tuple(bias.shape)}")
+    kernel = tuple(weight.shape[2:])
+    padding = _conv_padding(padding, kernel, stride, dilation)
+    _check_fits(x.shape, kernel, padding, "conv2d", dilation)
+    return _conv.Conv2d.apply(x, weight, bias, stride, padding, dilation, int(groups))
 
 
-def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0) -> Tensor:
+def _conv_padding(padding: Any, kernel: tuple, stride: tuple,
+                  dilation: tuple) -> tuple[tuple[int, int], tuple[int, int]]:
+    """conv2d's padding as ((top, bottom), (left, right)), from ints, a pair, "valid" or "same"."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding == "same":
+            if stride != (1, 1):
+                raise ValueError(f"padding='same' needs stride 1 (as in PyTorch), "
+                                 f"got stride={stride}")
+            totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return tuple((t // 2, t - t // 2) for t in totals)
+        raise ValueError(f"padding must be 'valid', 'same', an int >= 0 or a pair of them, "
+                         f"got {padding!r}")
+    ph, pw = _pair(padding, "padding", 0)
+    return (ph, ph), (pw, pw)
+
+
+def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1) -> Tensor:
     """The maximum over each kh x kw window of x (N, C, H, W).
+
+    y[n, c, h, w] = max over i < kh, j < kw of x_pad[n, c, sh*h + dh*i, sw*w + dw*j], with
+    -inf as padding.
 
     Args:
         kernel_size: an int or a pair.
         stride: defaults to ``kernel_size`` (non-overlapping windows).
         padding: -inf added on each side, at most half the kernel size.
+        dilation: an int or a pair: the window reads every d-th pixel (default 1).
+
+    Returns:
+        (N, C, Ho, Wo) with Ho = (H + 2 ph - dh*(kh - 1) - 1) // sh + 1 (Wo likewise).
     """
     x = _tensor(x)
     kernel = _pair(kernel_size, "kernel_size", 1)
     stride = kernel if stride is None else _pair(stride, "stride", 1)
     padding = _pair(padding, "padding", 0)
+    dilation = _pair(dilation, "dilation", 1)
     if x.ndim != 4:
         raise ValueError(f"max_pool2d expects input of shape (N, C, H, W), got shape {x.shape}")
     if padding[0] * 2 > kernel[0] or padding[1] * 2 > kernel[1]:
         raise ValueError(f"padding must be at most half of kernel_size, got padding={padding} "
                          f"for kernel_size={kernel}")
-    _check_fits(x.shape, kernel, padding, "max_pool2d")
-    return _conv.MaxPool2d.apply(x, kernel, stride, padding)
+    _check_fits(x.shape, kernel, padding, "max_pool2d", dilation)
+    return _conv.MaxPool2d.apply(x, kernel, stride, padding, dilation)
 
 
 def _pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
@@ -169,36 +233,62 @@ def _pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
-def _check_fits(x_shape: tuple, kernel: tuple, padding: tuple, name: str) -> None:
-    h, w = x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1]
-    if h < kernel[0] or w < kernel[1]:
-        raise ValueError(f"{name}: kernel {tuple(kernel)} is larger than the padded input "
-                         f"({h}, {w}) (input shape {x_shape}, padding {padding})")
+def _check_fits(x_shape: tuple, kernel: tuple, padding: tuple, name: str,
+                dilation: tuple = (1, 1)) -> None:
+    """The (dilated) kernel must fit in the padded input: at least one output pixel.
+
+    ``padding`` is (ph, pw), added on both sides, or ((top, bottom), (left, right)).
+    """
+    totals = [sum(p) if isinstance(p, tuple) else 2 * p for p in padding]
+    h, w = x_shape[2] + totals[0], x_shape[3] + totals[1]
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if h < span[0] or w < span[1]:
+        dilated = "" if tuple(dilation) == (1, 1) else \
+            f" with dilation {tuple(dilation)} (spanning {span})"
+        raise ValueError(f"{name}: kernel {tuple(kernel)}{dilated} is larger than the padded "
+                         f"input ({h}, {w}) (input shape {x_shape}, padding {padding})")
 
 
 # --- losses ---
 
 
 def cross_entropy(input: Tensor, target: Any, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Tensor:
+                  label_smoothing: float = 0.0, weight: Any = None,
+                  ignore_index: int = -100) -> Tensor:
     """Cross-entropy of logits (N, C) against integer class labels (N,), computed stably.
 
     Equal to ``-log_softmax(input)[range(N), target]`` averaged over the batch, but one
-    graph node, with the gradient (softmax - onehot) / N.
+    graph node, with the gradient (softmax - onehot) / N. The options follow PyTorch;
+    pass them by keyword. With log p = log_softmax(input), class weights w (1 if not
+    given), k_n = 0 for a row whose label is ``ignore_index`` (else 1), a_n = k_n w[t_n]
+    and the smoothing e::
+
+        loss_n = (1 - e) a_n (-log p[n, t_n]) + (e / C) k_n sum_c w_c (-log p[n, c])
+        'mean': sum_n loss_n / sum_n a_n     'sum': sum_n loss_n     'none': (loss_n)
+
+    so 'mean' divides by the summed weight of the labels that count (their number
+    without weights); if every label is ignored it gives nan, as PyTorch.
 
     Args:
         input: unnormalised scores (logits), shape (N, C).
-        target: class indices in [0, C), shape (N,), an integer Tensor or array.
+        target: class indices in [0, C) (or ``ignore_index``), shape (N,), an integer
+            Tensor or array.
         reduction: 'mean' (default), 'sum', or 'none' (the N losses).
         label_smoothing: e in [0, 1]: the target becomes (1 - e) * onehot + e / C.
+        weight: a rescaling of each class, a float array or Tensor of shape (C,), cast to
+            the input's dtype; a constant (no gradient, and not one that requires grad).
+        ignore_index: a label value that contributes neither loss nor gradient and is
+            left out of the mean's denominator (default -100, which no class uses).
 
     Raises:
-        ValueError: wrong shapes, a label out of range, a bad reduction or smoothing.
-        TypeError: labels that are not integers.
+        ValueError: wrong shapes, a label out of range, a bad reduction, smoothing or
+            weight (shape or dtype).
+        TypeError: labels that are not integers, an ignore_index that is not an int.
 
     Example:
         >>> logits = tg.Tensor([[2.0, 0.5, -1.0]], requires_grad=True)
         >>> F.cross_entropy(logits, np.array([0]))
+        >>> F.cross_entropy(logits, np.array([0]), weight=np.array([1.0, 2.0, 2.0]))
     """
     x = _tensor(input)
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
@@ -213,12 +303,43 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean",
     if t.shape != (n,):
         raise ValueError(f"cross_entropy: labels must have shape ({n},) for logits of shape "
                          f"{x.shape}, got shape {t.shape}")
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+        raise TypeError(f"cross_entropy: ignore_index must be an int, got {ignore_index!r}")
+    ignored = False  # does some label equal ignore_index?
     if n and (t.min() < 0 or t.max() >= c):
-        bad = t[(t < 0) | (t >= c)][0]
-        raise ValueError(f"cross_entropy: label {bad} is out of range for {c} classes "
-                         f"(labels must be in [0, {c - 1}])")
+        out_of_range = ((t < 0) | (t >= c)) & (t != ignore_index)
+        if out_of_range.any():
+            allowed = "" if ignore_index == -100 else f" or equal ignore_index={ignore_index}"
+            raise ValueError(f"cross_entropy: label {t[out_of_range][0]} is out of range for "
+                             f"{c} classes (labels must be in [0, {c - 1}]{allowed})")
+        ignored = True
+    elif n and 0 <= ignore_index < c:
+        ignored = bool((t == ignore_index).any())
     _check_label_smoothing(label_smoothing)
-    return _loss.CrossEntropy.apply(x, t, reduction, float(label_smoothing))
+    if weight is None and not ignored:  # the fast path: no option in use
+        return _loss.CrossEntropy.apply(x, t, reduction, float(label_smoothing))
+    if weight is not None:
+        weight = _constant(weight, "weight", "cross_entropy")
+        if weight.dtype.kind != "f":
+            raise ValueError(f"cross_entropy: weight must be a floating point array of shape "
+                             f"({c},), got dtype {weight.dtype}")
+        if weight.shape != (c,):
+            raise ValueError(f"cross_entropy: weight must have shape ({c},), one value per "
+                             f"class of the input of shape {x.shape}, got shape {weight.shape}")
+        weight = weight.astype(x.dtype, copy=False)
+    return _loss.WeightedCrossEntropy.apply(x, t, reduction, float(label_smoothing), weight,
+                                            int(ignore_index))
+
+
+def _constant(value: Any, name: str, fn: str) -> np.ndarray:
+    """A loss weight (Tensor or array-like) as an ndarray; it gets no gradient, as PyTorch."""
+    if isinstance(value, Tensor):
+        if value.requires_grad:
+            raise ValueError(f"{fn}: {name} must not require grad ({fn} is not "
+                             f"differentiable with respect to {name}, as in PyTorch); "
+                             f"pass {name}.detach()")
+        return value.data
+    return np.asarray(value)
 
 
 def _target_like(x: Tensor, target: Any, name: str) -> Any:
@@ -247,18 +368,106 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _loss.MSE.apply(x, _target_like(x, target, "mse_loss"), reduction)
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str = "mean",
+                                     pos_weight: Any = None, weight: Any = None) -> Tensor:
     """Binary cross-entropy of sigmoid(input) against targets in [0, 1], computed stably.
 
-    loss = max(x, 0) - x * z + log(1 + exp(-|x|)), which equals
-    -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x)) without overflow or log(0).
+    With s = sigmoid(x), PyTorch's loss with its options (pass them by keyword)::
+
+        loss = -w [p z log s + (1 - z) log(1 - s)]
+             = w [(1 - z) x + (1 + (p - 1) z) softplus(-x)]
+
+    where softplus(-x) = -log s = max(-x, 0) + log(1 + exp(-|x|)), so no exp overflows
+    and no log(0) is taken (|x| ~ 1000 is fine). Without options (p = w = 1) it is
+    max(x, 0) - x z + log(1 + exp(-|x|)).
 
     Args:
         input: logits, any shape.
         target: same shape, values in [0, 1].
-        reduction: 'mean' (default), 'sum' or 'none'.
+        reduction: 'mean' (default, over all elements; not divided by the weights),
+            'sum' or 'none'.
+        pos_weight: p, the weight of the positive term, broadcast to the input's shape
+            (typically shape (C,) for the last axis: p_c = #negatives / #positives of
+            class c trades precision for recall).
+        weight: w, a rescaling of each element's loss, broadcast to the input's shape.
+        Both weights are constants cast to the input's dtype (no gradient, as PyTorch).
+
+    Raises:
+        ValueError: target shape differs from the input's, a weight that does not
+            broadcast to the input's shape or is not numeric, a bad reduction.
     """
     x = _tensor(input)
     _check_reduction(reduction)
-    return _loss.BCEWithLogits.apply(x, _target_like(x, target, "binary_cross_entropy_with_logits"),
-                               reduction)
+    z = _target_like(x, target, "binary_cross_entropy_with_logits")
+    if pos_weight is None and weight is None:  # the fast path
+        return _loss.BCEWithLogits.apply(x, z, reduction)
+    return _loss.WeightedBCEWithLogits.apply(x, z, reduction,
+                                             _broadcast_weight(pos_weight, "pos_weight", x),
+                                             _broadcast_weight(weight, "weight", x))
+
+
+def _broadcast_weight(value: Any, name: str, x: Tensor) -> np.ndarray | None:
+    """A weight of binary_cross_entropy_with_logits as a constant of x's dtype."""
+    if value is None:
+        return None
+    fn = "binary_cross_entropy_with_logits"
+    value = _constant(value, name, fn)
+    if value.dtype.kind not in "biuf":
+        raise ValueError(f"{fn}: {name} must be numeric, got dtype {value.dtype}")
+    try:
+        fits = np.broadcast_shapes(value.shape, x.shape) == x.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{fn}: {name} of shape {value.shape} does not broadcast to the "
+                         f"input shape {x.shape}")
+    return value.astype(x.dtype, copy=False)
+
+
+# --- embedding ---
+
+
+def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Look up rows of ``weight``: ``weight[indices]``, with PyTorch's ``padding_idx``.
+
+    With weight W of shape (V, D) and integer indices of any shape S, the result has
+    shape S + (D,); dL/dW_v is the sum of dL/dy over the positions whose index is v,
+    except for the padding row, which never receives a gradient (it keeps its value,
+    e.g. the zeros ``nn.Embedding`` gives it).
+
+    Args:
+        indices: an integer array or Tensor with values in [0, V).
+        weight: the (V, D) table.
+        padding_idx: a row that gets no gradient, in [-V, V) (negative counts from the
+            end, as PyTorch); None (default) for none.
+
+    Raises:
+        TypeError: the indices or padding_idx are not integers.
+        IndexError: an index is outside [0, V).
+        ValueError: weight is not 2-D, or padding_idx is out of range.
+    """
+    weight = _tensor(weight)
+    if weight.ndim != 2:
+        raise ValueError(f"embedding expects a weight of shape (num_embeddings, "
+                         f"embedding_dim), got shape {weight.shape}")
+    rows = weight.shape[0]
+    index = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"Embedding expects integer indices, got dtype {index.dtype}")
+    if index.size and (index.min() < 0 or index.max() >= rows):
+        bad = index[(index < 0) | (index >= rows)].flat[0]
+        raise IndexError(f"index {bad} is out of range for an Embedding of {rows} rows "
+                         f"(indices must be in [0, {rows - 1}])")
+    if padding_idx is None:
+        return _GetItem.apply(weight, index)
+    return _embedding.PaddedEmbedding.apply(weight, index, _padding_idx(padding_idx, rows))
+
+
+def _padding_idx(padding_idx: Any, rows: int) -> int:
+    """padding_idx in [-rows, rows) as an index in [0, rows) (negative counts from the end)."""
+    if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
+        raise TypeError(f"padding_idx must be an int or None, got {padding_idx!r}")
+    if not -rows <= padding_idx < rows:
+        raise ValueError(f"padding_idx {padding_idx} is out of range for {rows} embeddings "
+                         f"(it must be in [{-rows}, {rows - 1}])")
+    return int(padding_idx) % rows

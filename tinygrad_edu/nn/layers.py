@@ -11,7 +11,6 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..ops import elementwise as _ew
 from ..ops.affine import Affine
-from ..ops.shape import GetItem
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -314,29 +313,46 @@ class Embedding(Module):
     of size embedding_dim. The gradient of a row is the sum over every place its index
     appears. Initialised N(0, 1), as PyTorch.
 
+    Args:
+        num_embeddings: the number of rows V (the vocabulary size).
+        embedding_dim: the size D of each row.
+        padding_idx: a row for padding positions: initialised to zeros and never given a
+            gradient, so training leaves it at zero. In [-V, V); a negative value counts
+            from the end and is stored as V + padding_idx (as PyTorch). None (default)
+            for none.
+        dtype: of the weight; the default dtype (float32) if None.
+
     Raises:
-        TypeError: the indices are not integers.
+        TypeError: the indices or padding_idx are not integers.
         IndexError: an index is outside [0, num_embeddings).
+        ValueError: padding_idx is outside [-num_embeddings, num_embeddings).
+
+    Example:
+        >>> emb = nn.Embedding(100, 8, padding_idx=0)
+        >>> emb(np.array([[5, 7, 0, 0]])).shape
+        (1, 4, 8)
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, dtype: Any = None) -> None:
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         self.num_embeddings = _positive_int(num_embeddings, "num_embeddings")
         self.embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+        self.padding_idx = (None if padding_idx is None
+                            else F._padding_idx(padding_idx, self.num_embeddings))
         self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim),
                                          _float_dtype(dtype)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new weights from N(0, 1); the padding row (if any) is set to zeros."""
         init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.data[self.padding_idx] = 0.0
 
     def forward(self, indices: Any) -> Tensor:
-        index = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
-        if index.dtype.kind not in "iu":
-            raise TypeError(f"Embedding expects integer indices, got dtype {index.dtype}")
-        if index.size and (index.min() < 0 or index.max() >= self.num_embeddings):
-            bad = index[(index < 0) | (index >= self.num_embeddings)].flat[0]
-            raise IndexError(f"index {bad} is out of range for an Embedding of "
-                             f"{self.num_embeddings} rows (indices must be in "
-                             f"[0, {self.num_embeddings - 1}])")
-        return GetItem.apply(self.weight, index)
+        return F.embedding(indices, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        padding = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{padding}"

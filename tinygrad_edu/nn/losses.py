@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
@@ -35,39 +37,81 @@ class CrossEntropyLoss(_Loss):
     """Cross-entropy of logits (N, C) against integer class labels (N,).
 
     ``loss = -log_softmax(logits)[n, label_n]``, averaged over the batch by default;
-    computed stably (log-sum-exp), with the gradient (softmax - onehot) / N.
+    computed stably (log-sum-exp), with the gradient (softmax - onehot) / N. With the
+    options (PyTorch's; pass them by keyword), for log p = log_softmax(logits), class
+    weights w, k_n = 0 where label_n == ignore_index (else 1) and a_n = k_n w[label_n]::
+
+        loss_n = (1 - e) a_n (-log p[n, label_n]) + (e / C) k_n sum_c w_c (-log p[n, c])
+        'mean': sum_n loss_n / sum_n a_n
+
+    See ``F.cross_entropy``.
 
     Args:
         reduction: 'mean' (default), 'sum' or 'none'.
         label_smoothing: e in [0, 1]; the target becomes (1 - e) * onehot + e / C.
+        weight: per-class rescaling, a float array or Tensor of shape (C,) (no gradient);
+            kept as the buffer ``weight`` (in the state dict, as PyTorch).
+        ignore_index: labels equal to it add no loss and no gradient and are left out
+            of the mean (default -100).
 
     Example:
         >>> loss_fn = nn.CrossEntropyLoss()
         >>> loss = loss_fn(model(x), labels)   # labels: integers in [0, C)
+        >>> loss_fn = nn.CrossEntropyLoss(weight=np.array([1.0, 5.0]), ignore_index=-1)
     """
 
-    def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+    def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0,
+                 weight: Any = None, ignore_index: int = -100) -> None:
         super().__init__(reduction)
         F._check_label_smoothing(label_smoothing)
+        if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+            raise TypeError(f"ignore_index must be an int, got {ignore_index!r}")
         self.label_smoothing = float(label_smoothing)
+        self.ignore_index = int(ignore_index)
+        self.register_buffer("weight", _buffer(weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.cross_entropy(input, target, self.reduction, self.label_smoothing)
+        return F.cross_entropy(input, target, self.reduction, self.label_smoothing,
+                               self.weight, self.ignore_index)
 
     def extra_repr(self) -> str:
         smoothing = f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
-        return ", ".join(part for part in (super().extra_repr(), smoothing) if part)
+        ignore = "" if self.ignore_index == -100 else f"ignore_index={self.ignore_index}"
+        return ", ".join(part for part in (super().extra_repr(), smoothing, ignore) if part)
 
 
 class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy on logits: sigmoid and the log-loss in one stable formula.
 
     ``loss = max(x, 0) - x * z + log(1 + exp(-|x|))`` for logits x and targets z in
-    [0, 1] of the same shape, averaged by default.
+    [0, 1] of the same shape, averaged by default. With the options (PyTorch's; pass
+    them by keyword), s = sigmoid(x)::
+
+        loss = -w [p z log s + (1 - z) log(1 - s)]
+
+    still computed without overflow (see ``F.binary_cross_entropy_with_logits``).
 
     Args:
         reduction: 'mean' (default), 'sum' or 'none'.
+        pos_weight: p, the weight of the positive examples, broadcast to the input
+            (shape (C,) weights each class of the last axis); buffer ``pos_weight``.
+        weight: w, a rescaling of each element's loss, broadcast to the input; buffer
+            ``weight``. Both are constants (no gradient), as in PyTorch.
     """
 
+    def __init__(self, reduction: str = "mean", pos_weight: Any = None,
+                 weight: Any = None) -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", _buffer(weight))
+        self.register_buffer("pos_weight", _buffer(pos_weight))
+
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.binary_cross_entropy_with_logits(input, target, self.reduction)
+        return F.binary_cross_entropy_with_logits(input, target, self.reduction,
+                                                  self.pos_weight, self.weight)
+
+
+def _buffer(value: Any) -> Tensor | None:
+    """A loss weight as a buffer Tensor: an array keeps its dtype, a Tensor is shared."""
+    if value is None or isinstance(value, Tensor):
+        return None if value is None else value.detach()
+    return Tensor(np.asarray(value))

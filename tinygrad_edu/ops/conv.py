@@ -4,6 +4,11 @@ im2col copies every kh x kw patch of the (zero-padded) input into one column of 
 matrix, so a convolution becomes a single matrix product with the flattened kernels;
 col2im is its adjoint (it adds each column back onto the patch it came from). Both are
 Functions here too, so a convolution's backward is itself differentiable (second order).
+
+A dilated kernel (dilation d) reads every d-th pixel: its patch spans d*(k-1)+1 pixels
+but holds only k of them, so im2col just takes the patch with a step d. Grouped
+convolution splits the channels into ``groups`` independent convolutions; in the im2col
+layout that is a batched matrix product, one per group.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -15,148 +20,199 @@ from .shape import GetItemGrad
 # --- im2col and col2im ---
 
 
-def _out_size(size: int, kernel: int, stride: int, padding: int) -> int:
-    return (size + 2 * padding - kernel) // stride + 1
+def _out_size(size: int, kernel: int, stride: int, padding: tuple, dilation: int = 1) -> int:
+    """Output length along one axis: (size + lo + hi - d*(k-1) - 1) // stride + 1."""
+    return (size + padding[0] + padding[1] - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def _im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> np.ndarray:
+def _two_sided(padding: tuple) -> tuple:
+    """(ph, pw) -> ((ph, ph), (pw, pw)); ((top, bottom), (left, right)) is kept as it is."""
+    return tuple(p if isinstance(p, tuple) else (p, p) for p in padding)
+
+
+def _im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
+            dilation: tuple = (1, 1)) -> np.ndarray:
     """(N, C, H, W) -> (C * kh * kw, N * Ho * Wo): column (n, i, j) is the patch at output (i, j).
 
-    Columns rather than rows, and the batch next to the output pixels: this order makes
-    the copy (and the products that use it) run along contiguous memory.
+    ``padding`` is ((top, bottom), (left, right)). Columns rather than rows, and the batch
+    next to the output pixels: this order makes the copy (and the products that use it)
+    run along contiguous memory.
     """
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    if ph or pw:
-        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    windows = sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+    (kh, kw), (sh, sw), ((pt, pb), (pl, pr)), (dh, dw) = kernel, stride, padding, dilation
+    if pt or pb or pl or pr:
+        x = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)  # the dilated kernel's extent
+    windows = sliding_window_view(x, span, axis=(2, 3))[:, :, ::sh, ::sw]
+    if dh > 1 or dw > 1:
+        windows = windows[:, :, :, :, ::dh, ::dw]
     n, c, ho, wo = windows.shape[:4]
     # (C, kh, kw, N, Ho, Wo): the one copy of im2col
     return windows.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * ho * wo)
 
 
-def _col2im(cols: np.ndarray, x_shape: tuple, kernel: tuple, stride: tuple,
-            padding: tuple) -> np.ndarray:
+def _col2im(cols: np.ndarray, x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple,
+            dilation: tuple = (1, 1)) -> np.ndarray:
     """The adjoint of ``_im2col``: add every column back onto its patch of an (N, C, H, W) array."""
     n, c, h, w = x_shape
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    ho, wo = _out_size(h, kh, sh, ph), _out_size(w, kw, sw, pw)
+    (kh, kw), (sh, sw), ((pt, pb), (pl, pr)), (dh, dw) = kernel, stride, padding, dilation
+    ho, wo = _out_size(h, kh, sh, (pt, pb), dh), _out_size(w, kw, sw, (pl, pr), dw)
     patches = cols.reshape(c, kh, kw, n, ho, wo)
-    x = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)  # channels first, as cols
+    x = np.zeros((c, n, h + pt + pb, w + pl + pr), dtype=cols.dtype)  # channels first, as cols
     for i in range(kh):  # kernel offset (i, j) touches a strided grid of the input
         for j in range(kw):
-            x[:, :, i:i + sh * ho:sh, j:j + sw * wo:sw] += patches[:, i, j]
-    return np.ascontiguousarray(x[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3))
+            top, left = i * dh, j * dw
+            x[:, :, top:top + sh * ho:sh, left:left + sw * wo:sw] += patches[:, i, j]
+    return np.ascontiguousarray(x[:, :, pt:pt + h, pl:pl + w].transpose(1, 0, 2, 3))
 
 
-def im2col(x, kernel: tuple, stride: tuple, padding: tuple):
+def im2col(x, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple = (1, 1)):
     """``_im2col`` of an ndarray, or the differentiable Im2Col of a Tensor."""
     if isinstance(x, Tensor):
-        return Im2Col.apply(x, kernel, stride, padding)
-    return _im2col(x, kernel, stride, padding)
+        return Im2Col.apply(x, kernel, stride, padding, dilation)
+    return _im2col(x, kernel, stride, padding, dilation)
 
 
-def col2im(cols, x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple):
+def col2im(cols, x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple,
+           dilation: tuple = (1, 1)):
     """``_col2im`` of an ndarray, or the differentiable Col2Im of a Tensor."""
     if isinstance(cols, Tensor):
-        return Col2Im.apply(cols, tuple(x_shape), kernel, stride, padding)
-    return _col2im(cols, tuple(x_shape), kernel, stride, padding)
+        return Col2Im.apply(cols, tuple(x_shape), kernel, stride, padding, dilation)
+    return _col2im(cols, tuple(x_shape), kernel, stride, padding, dilation)
 
 
 class Im2Col(Function):
     """y = im2col(x) (a copy of every patch as a column);  dL/dx = col2im(dL/dy), its adjoint."""
 
-    def forward(self, x, kernel, stride, padding):
+    def forward(self, x, kernel, stride, padding, dilation):
         self.x_shape = x.shape
-        self.args = (kernel, stride, padding)
-        return _im2col(x, kernel, stride, padding)
+        self.args = (kernel, stride, padding, dilation)
+        return _im2col(x, *self.args)
 
     def backward(self, gy):
-        return col2im(gy, self.x_shape, *self.args), None, None, None
+        return col2im(gy, self.x_shape, *self.args), None, None, None, None
 
 
 class Col2Im(Function):
     """y = col2im(x) (columns added back onto their patches);  dL/dx = im2col(dL/dy)."""
 
-    def forward(self, cols, x_shape, kernel, stride, padding):
-        self.args = (kernel, stride, padding)
-        return _col2im(cols, x_shape, kernel, stride, padding)
+    def forward(self, cols, x_shape, kernel, stride, padding, dilation):
+        self.args = (kernel, stride, padding, dilation)
+        return _col2im(cols, x_shape, *self.args)
 
     def backward(self, gy):
-        return im2col(gy, *self.args), None, None, None, None
+        return im2col(gy, *self.args), None, None, None, None, None
 
 
 # --- convolution ---
 
 
 class Conv2d(Function):
-    """y[n, o] = b[o] + sum over c, i, j of W[o, c, i, j] * x_pad[n, c, s*h + i, s*w + j].
+    """y[n, o] = b[o] + sum_{c,i,j} W[o, c, i, j] * x_pad[n, g*Cg + c, s*h + d*i, s*w + d*j].
 
-    x is (N, C, H, W), W is (O, C, kh, kw), b is (O,) or None; x_pad is x with
-    ``padding`` zeros on each side of H and W, s the stride (per axis); y is
-    (N, O, Ho, Wo) with Ho = (H + 2 ph - kh) // sh + 1. (This is cross-correlation, what
-    every framework calls convolution.) With X = im2col(x) of shape (C*kh*kw, N*Ho*Wo)
-    and Wm = W reshaped to (O, C*kh*kw), the forward is one product Y = Wm @ X + b
-    (Y of shape (O, N*Ho*Wo)), and with G = dL/dY::
+    x is (N, C, H, W), W is (O, Cg, kh, kw) with Cg = C/G for G = ``groups``, b is (O,) or
+    None; x_pad is x with zeros added on each side of H and W (``padding``: (ph, pw), or
+    ((top, bottom), (left, right))), s the stride and d the dilation (per axis). The sum
+    runs over the kernel's taps i < kh, j < kw and the Cg input channels of the group
+    g = o // (O/G) of output channel o: it sees only those. G = 1 is the ordinary
+    convolution, G = C (with O = m*C) the depthwise one, m kernels per channel. y is
+    (N, O, Ho, Wo) with
 
-        dL/dW = (G @ X^T) reshaped to W's shape
-        dL/db = sum of G over its columns
-        dL/dx = col2im(Wm^T @ G)
+        Ho = (H + top + bottom - d_h*(kh - 1) - 1) // s_h + 1   (Wo likewise).
+
+    (This is cross-correlation, what every framework calls convolution.) With
+    X = im2col(x) of shape (C*kh*kw, N*Ho*Wo) split into G blocks of rows X_g and
+    W_g = the group's kernels as an (O/G, Cg*kh*kw) matrix, the forward is
+    Y_g = W_g @ X_g (+ b), one batched product, and with G_g = dL/dY_g::
+
+        dL/dW_g = G_g @ X_g^T  (reshaped to W's shape)
+        dL/db   = sum of G over its columns
+        dL/dx   = col2im(the W_g^T @ G_g stacked over g)
     """
 
-    def forward(self, x, weight, bias, stride, padding):
-        o, c, kh, kw = weight.shape
+    def forward(self, x, weight, bias, stride, padding, dilation, groups):
+        o, cg, kh, kw = weight.shape
         n, h, w = x.shape[0], x.shape[2], x.shape[3]
-        kernel = (kh, kw)
-        cols = _im2col(x, kernel, stride, padding)
-        y = weight.reshape(o, c * kh * kw) @ cols  # (O, N*Ho*Wo)
+        padding = _two_sided(padding)
+        self.args = ((kh, kw), stride, padding, dilation)
+        self.groups = groups
+        cols = _im2col(x, *self.args)
+        if groups == 1:
+            y = weight.reshape(o, cg * kh * kw) @ cols  # (O, N*Ho*Wo)
+        else:  # (G, O/G, Cg*kh*kw) @ (G, Cg*kh*kw, N*Ho*Wo)
+            y = (weight.reshape(groups, o // groups, cg * kh * kw)
+                 @ cols.reshape(groups, cg * kh * kw, -1)).reshape(o, -1)
         if bias is not None:
             y += bias[:, None]
-        self.args = (kernel, stride, padding)
         self.save_for_backward(x, weight, cols)
-        ho, wo = _out_size(h, kh, stride[0], padding[0]), _out_size(w, kw, stride[1], padding[1])
+        ho = _out_size(h, kh, stride[0], padding[0], dilation[0])
+        wo = _out_size(w, kw, stride[1], padding[1], dilation[1])
         # NCHW and contiguous: the element-wise ops that follow run at full speed
         return np.ascontiguousarray(y.reshape(o, n, ho, wo).transpose(1, 0, 2, 3))
 
     def backward(self, gy):
         x, weight, cols = self.saved_tensors
-        o = weight.shape[0]
+        o, groups = weight.shape[0], self.groups
         g = gy.transpose(1, 0, 2, 3).reshape((o, -1))  # (O, N*Ho*Wo), columns as in cols
         needs = self.needs_input_grad
         gx = gw = gb = None
         if needs[1]:
             if isinstance(gy, Tensor):  # second order: the patches of the graph's x
                 cols = im2col(x, *self.args)
-            gw = (g @ cols.T).reshape(tuple(weight.shape))
+            if groups == 1:
+                gw = (g @ cols.T).reshape(tuple(weight.shape))
+            else:
+                gw = (g.reshape((groups, o // groups, -1))
+                      @ cols.reshape((groups, cols.shape[0] // groups, -1)).swapaxes(1, 2))
+                gw = gw.reshape(tuple(weight.shape))
         if needs[2]:
             gb = g.sum(axis=1)
         if needs[0]:
-            gx = col2im(weight.reshape((o, -1)).T @ g, x.shape, *self.args)
-        return gx, gw, gb, None, None
+            if groups == 1:
+                gcols = weight.reshape((o, -1)).T @ g
+            else:
+                w_t = weight.reshape((groups, o // groups, -1)).swapaxes(1, 2)
+                g = g.reshape((groups, o // groups, -1))
+                # one kernel per group (depthwise): an outer product, which NumPy's matmul
+                # computes 4x slower than a broadcast product
+                gcols = w_t * g if o == groups else w_t @ g
+                gcols = gcols.reshape((-1, gcols.shape[-1]))
+            gx = col2im(gcols, x.shape, *self.args)
+        return gx, gw, gb, None, None, None, None
 
 
 # --- pooling ---
 
 
-class MaxPool2d(Function):
-    """y[n, c, h, w] = the maximum of x over the kh x kw window at (s*h - p, s*w - p).
+def _window_has_input(size: int, out: int, kernel: int, stride: int, padding: int,
+                      dilation: int) -> np.ndarray:
+    """(out,) bools: does the window at each output position read at least one real pixel?"""
+    positions = (np.arange(out) * stride - padding)[:, None] + np.arange(kernel) * dilation
+    return ((positions >= 0) & (positions < size)).any(axis=1)
 
-    x is (N, C, H, W); padding counts as -inf, so it never wins. Backward sends dL/dy to
-    the position of each window's maximum (the first one, in row-major order, at a tie,
-    as PyTorch) and 0 elsewhere; an element that is the maximum of several overlapping
-    windows gets the sum. Forward keeps those positions as flat indices into x, so y is
-    the gather x.flat[index] and dL/dx its adjoint, a scatter-add.
+
+class MaxPool2d(Function):
+    """y[n, c, h, w] = max over 0 <= i < kh, 0 <= j < kw of x[n, c, s*h - p + d*i, s*w - p + d*j].
+
+    x is (N, C, H, W); s the stride, p the padding, d the dilation (per axis); y is
+    (N, C, Ho, Wo) with Ho = (H + 2 p_h - d_h*(kh - 1) - 1) // s_h + 1. Padding counts as
+    -inf, so it never wins. Backward sends dL/dy to the position of each window's maximum
+    (the first one, in row-major order, at a tie, as PyTorch) and 0 elsewhere; an element
+    that is the maximum of several overlapping windows gets the sum. Forward keeps those
+    positions as flat indices into x, so y is the gather x.flat[index] and dL/dx its
+    adjoint, a scatter-add. A dilated window can fall wholly on padding: its maximum is
+    -inf and it sends no gradient (as PyTorch).
     """
 
-    def forward(self, x, kernel, stride, padding):
-        (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    def forward(self, x, kernel, stride, padding, dilation):
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
         n, c, h, w = x.shape
         padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf) \
             if ph or pw else x
-        ho, wo = _out_size(h, kh, sh, ph), _out_size(w, kw, sw, pw)
+        ho, wo = _out_size(h, kh, sh, (ph, ph), dh), _out_size(w, kw, sw, (pw, pw), dw)
         # One pass per kernel offset over output-sized arrays (fast for small kernels):
         # the maximum, then, from the last offset to the first, where it was attained, so
         # the first offset wins a tie. Offsets are small integers: int8 keeps this cheap.
-        windows = [padded[:, :, i:i + sh * ho:sh, j:j + sw * wo:sw]
+        windows = [padded[:, :, i * dh:i * dh + sh * ho:sh, j * dw:j * dw + sw * wo:sw]
                    for i in range(kh) for j in range(kw)]
         y = windows[0].copy()
         for candidate in windows[1:]:
@@ -167,28 +223,37 @@ class MaxPool2d(Function):
             offset += (windows[k] == y) * (small(k) - offset)  # offset = k where attained
         di = offset // kw
         dj = offset - di * kw
-        # Row and column of each maximum in x (padding removed), then its flat index. A
-        # window of padding only is impossible (padding <= kernel / 2), but in a window of
-        # -inf values a padding position could win: clip it into x.
-        rows = (np.arange(ho) * sh - ph)[:, None] + di
-        cols = (np.arange(wo) * sw - pw) + dj
+        # Row and column of each maximum in x (padding removed), then its flat index. In a
+        # window of -inf values (or, dilated, of padding only) a padding position could
+        # win: clip it into x.
+        rows = (np.arange(ho) * sh - ph)[:, None] + di * dh
+        cols = (np.arange(wo) * sw - pw) + dj * dw
         if ph or pw:
             rows, cols = rows.clip(0, h - 1), cols.clip(0, w - 1)
         planes = np.arange(n * c).reshape(n, c, 1, 1)
         self.index = (planes * h + rows) * w + cols
         self.x_shape = x.shape
-        self.unique = sh >= kh and sw >= kw  # windows do not overlap
+        # windows do not overlap: no two outputs share an input
+        self.unique = sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1
+        self.mask = None  # windows on padding only (possible only when dilated)
+        if (dh > 1 and ph) or (dw > 1 and pw):
+            mask = (_window_has_input(h, ho, kh, sh, ph, dh)[:, None]
+                    & _window_has_input(w, wo, kw, sw, pw, dw))
+            if not mask.all():
+                self.mask, self.unique = mask, False
         return y
 
     def backward(self, gy):
         size = int(np.prod(self.x_shape))
+        if self.mask is not None:
+            gy = gy * self.mask
         if isinstance(gy, Tensor):  # second order: the scatter-add as a differentiable op
             gx = GetItemGrad.apply(gy, (size,), self.index)
-            return gx.reshape(self.x_shape), None, None, None
+            return gx.reshape(self.x_shape), None, None, None, None
         if self.unique:
             gx = np.zeros(size, dtype=gy.dtype)
             gx[self.index.ravel()] = gy.ravel()
         else:
             gx = np.bincount(self.index.ravel(), weights=gy.ravel(), minlength=size)
             gx = gx.astype(gy.dtype, copy=False)
-        return gx.reshape(self.x_shape), None, None, None
+        return gx.reshape(self.x_shape), None, None, None, None

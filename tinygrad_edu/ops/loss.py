@@ -3,7 +3,9 @@
 Each loss is one graph node: forward computes the loss with the stable formula, and the
 first-order backward is the closed-form gradient on saved arrays (fast). Under
 ``create_graph=True`` backward rebuilds the gradient from the graph's Tensors instead, so
-second order works too.
+second order works too. The two classification losses come in a fast form for the
+default call and a weighted form for PyTorch's options (class weights, ignored labels,
+``pos_weight``), so the options cost nothing when unused.
 """
 import numpy as np
 
@@ -78,6 +80,66 @@ class CrossEntropy(Function):
         return gx, None, None, None
 
 
+class WeightedCrossEntropy(Function):
+    """Cross-entropy with class weights w (C,), ignored labels and label smoothing e.
+
+    The general form of ``CrossEntropy`` (PyTorch's ``weight``, ``ignore_index`` and
+    ``label_smoothing`` together). A row n whose label t_n is the ignored one has
+    k_n = 0 (else 1); a_n = k_n w[t_n] is its weight. With log p = log_softmax(x) and
+    the (unnormalised) target weights q_nc = (1 - e) a_n onehot(t_n)_c + (e / C) k_n w_c::
+
+        loss_n = -sum_c q_nc log p_nc
+               = (1 - e) a_n (-log p_n,t_n) + (e / C) k_n sum_c w_c (-log p_nc)
+        y = sum_n loss_n / sum_n a_n ('mean'), sum_n loss_n ('sum') or (loss_n) ('none')
+
+    so 'mean' divides by the total weight of the rows that count (their number when
+    w = 1): nan when every label is ignored, as PyTorch. With r_n = sum_c q_nc,
+    dloss_n/dx_n = r_n softmax(x_n) - q_n; an ignored row gets exactly 0. The labels
+    and the weights get no gradient.
+    """
+
+    def forward(self, x, target, reduction, label_smoothing, weight, ignore_index):
+        n, c = x.shape
+        e = label_smoothing
+        rows = np.arange(n)
+        keep = target != ignore_index
+        label = np.where(keep, target, 0)  # any valid index for the ignored rows
+        a = keep.astype(x.dtype) if weight is None else np.where(keep, weight[label], 0)
+        q = np.zeros((n, c), dtype=x.dtype)
+        if e:
+            q += (keep * (e / c))[:, None] * (1.0 if weight is None else weight)
+        q[rows, label] += (1.0 - e) * a
+        shifted = x - x.max(axis=1, keepdims=True)
+        p = np.exp(shifted)
+        total = p.sum(axis=1, keepdims=True)
+        r = q.sum(axis=1)
+        loss = r * np.log(total)[:, 0] - (q * shifted).sum(axis=1)
+        p /= total  # softmax(x), what backward needs
+        self.q, self.r = q, r[:, None]
+        self.reduction = reduction
+        self.save_for_backward(x, p)
+        if reduction != "mean":
+            return _reduce(loss, reduction)
+        total_weight = a.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 = nan, as PyTorch
+            # dy/dloss_n: 1 / total weight for the rows that count, exactly 0 for the
+            # ignored ones (k_n / total would give 0 * inf = nan if all are ignored).
+            self.row_scale = np.where(keep, 1.0 / total_weight, 0.0).astype(x.dtype)[:, None]
+            return np.asarray(loss.sum() / total_weight)
+
+    def backward(self, gy):
+        x, p = self.saved_tensors
+        if isinstance(gy, Tensor):  # second order: softmax of the graph's x
+            p = x.softmax(axis=1)
+        if self.reduction == "mean":
+            scale = gy * self.row_scale
+        elif self.reduction == "sum":
+            scale = gy
+        else:
+            scale = gy.reshape(self.r.shape)
+        return (p * self.r - self.q) * scale, None, None, None, None, None
+
+
 def _sigmoid(x):
     """sigmoid of an ndarray, exp(min(x, 0)) / (1 + exp(-|x|)) (no overflow), or of a Tensor.
 
@@ -116,6 +178,67 @@ class BCEWithLogits(Function):
         gx = (_sigmoid(x) - z) * scale if needs[0] else None
         gz = -x * scale if needs[1] else None
         return gx, gz, None
+
+
+def _softplus_neg(x):
+    """softplus(-x) = log(1 + exp(-x)) = -log(sigmoid(x)), as max(-x, 0) + log(1 + exp(-|x|)).
+
+    Never overflows; on an ndarray it uses log1p, on a Tensor (second order) the same
+    form with differentiable ops.
+    """
+    if isinstance(x, Tensor):
+        return np.maximum(-x, 0.0) + np.log(1.0 + np.exp(-np.abs(x)))
+    return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+class WeightedBCEWithLogits(Function):
+    """Binary cross-entropy of logits x against targets z with PyTorch's ``pos_weight``
+    p and ``weight`` w (both broadcast to x's shape, constants), computed stably.
+
+    With s = sigmoid(x), -log s = softplus(-x) and -log(1 - s) = x + softplus(-x), so::
+
+        loss = -w [p z log s + (1 - z) log(1 - s)]
+             = w [(1 - z) x + l softplus(-x)],    l = 1 + (p - 1) z
+        dloss/dx = w (l s - p z),    dloss/dz = w ((p - 1) softplus(-x) - x)
+
+    softplus(-x) = max(-x, 0) + log(1 + exp(-|x|)) never overflows, so |x| ~ 1000 is fine.
+    p = 1 and w = 1 give ``BCEWithLogits``. y is the mean over all elements ('mean',
+    not divided by the weights, as PyTorch), the sum ('sum') or the losses ('none').
+    """
+
+    def forward(self, x, z, reduction, pos_weight, weight):
+        softplus = _softplus_neg(x)
+        if pos_weight is None:
+            loss = (1 - z) * x + softplus
+        else:
+            loss = (1 - z) * x + (1 + (pos_weight - 1) * z) * softplus
+        if weight is not None:
+            loss = loss * weight
+        self.reduction = reduction
+        self.pos_weight, self.weight = pos_weight, weight
+        self.save_for_backward(x, z)
+        return _reduce(loss, reduction)
+
+    def backward(self, gy):
+        x, z = self.saved_tensors
+        pos_weight, weight = self.pos_weight, self.weight
+        scale = _scale(gy, self.reduction, x.size, x.shape)
+        if weight is not None:
+            scale = scale * weight
+        needs = self.needs_input_grad
+        gx = gz = None
+        if pos_weight is None:
+            if needs[0]:
+                gx = (_sigmoid(x) - z) * scale
+            if needs[1]:
+                gz = -x * scale
+        else:
+            if needs[0]:
+                pz = pos_weight * z
+                gx = ((pz + 1 - z) * _sigmoid(x) - pz) * scale
+            if needs[1]:
+                gz = ((pos_weight - 1) * _softplus_neg(x) - x) * scale
+        return gx, gz, None, None, None
 
 
 # --- regression ---
