@@ -349,6 +349,24 @@ def test_max_pool_window_on_padding_only_is_minus_inf_without_gradient():
     np.testing.assert_array_equal(gx.data, np.zeros((1, 1, 1, 3)))
 
 
+@pytest.mark.parametrize("x, args", [
+    ([1.0, np.nan, 0.0, 2.0], ((1, 2),)),  # a NaN wins its window
+    ([np.nan, np.nan, 5.0, 1.0], ((1, 3), 1, (0, 1))),
+    ([-np.inf] * 5, ((1, 3), 1, (0, 1), (1, 2))),  # x's -inf ties with the padding
+    ([-np.inf, 3.0, -np.inf, -np.inf, 1.0], ((1, 3), 1, (0, 1))),
+], ids=["nan", "nan-padded", "all-minus-inf-dilated", "minus-inf-padded"])
+def test_max_pool_routes_the_gradient_like_torch_for_nan_and_minus_inf(x, args):
+    torch = _torch()
+    a = np.array(x).reshape(1, 1, 1, -1)
+    ours, theirs = leaf(a), torch.tensor(a, requires_grad=True)
+    y, y_t = F.max_pool2d(ours, *args), torch.nn.functional.max_pool2d(theirs, *args)
+    np.testing.assert_array_equal(y.data, y_t.detach().numpy())
+    g = np.arange(1.0, y.data.size + 1).reshape(y.shape)  # tells the windows apart
+    y.backward(g)
+    y_t.backward(torch.tensor(g))
+    np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
+
+
 def test_max_pool_gradcheck_and_gradgradcheck_with_dilation():
     rng = np.random.default_rng(4)
     x = leaf(rng.permutation(42).reshape(1, 2, 3, 7) / 7.0)  # distinct values: no ties

@@ -101,7 +101,7 @@ def torch_cross_entropy(x, labels, reduction, g, kwargs):
 def test_cross_entropy_options_match_torch(reduction, option, data):
     x, labels, kwargs = data.draw(ce_cases(CE_OPTIONS[option]))
     xt = leaf(x)
-    y = F.cross_entropy(xt, labels, reduction, **kwargs)
+    y = F.cross_entropy(xt, labels, reduction=reduction, **kwargs)
     g = upstream(y.shape)
     y.backward(g)
     value, grad = torch_cross_entropy(x, labels, reduction, g, kwargs)
@@ -113,7 +113,7 @@ def test_cross_entropy_options_match_torch(reduction, option, data):
 @given(case=ce_cases(CE_OPTIONS["all"]))
 def test_cross_entropy_options_match_the_numpy_formula(reduction, case):
     x, labels, kwargs = case
-    np.testing.assert_allclose(F.cross_entropy(leaf(x), labels, reduction, **kwargs).data,
+    np.testing.assert_allclose(F.cross_entropy(leaf(x), labels, reduction=reduction, **kwargs).data,
                                cross_entropy_np(x, labels, reduction, **kwargs), **TOL)
 
 
@@ -126,7 +126,7 @@ def test_cross_entropy_options_gradcheck_and_gradgradcheck(reduction, option, da
     assume(not (reduction == "mean" and (labels == kwargs.get("ignore_index", -100)).all()))
 
     def fn(x):
-        return F.cross_entropy(x, labels, reduction, **kwargs)
+        return F.cross_entropy(x, labels, reduction=reduction, **kwargs)
 
     assert tg.gradcheck(fn, [leaf(x)])
     assert tg.gradgradcheck(fn, [leaf(x)])
@@ -141,7 +141,7 @@ def test_ignored_rows_get_zero_loss_and_zero_gradient_and_leave_the_mean():
     np.testing.assert_allclose(loss.data, cross_entropy_np(x[[1, 3]], labels[[1, 3]], "mean"),
                                **TOL)
     assert np.all(xt.grad.data[[0, 2]] == 0.0)
-    assert np.all(F.cross_entropy(leaf(x), labels, "none", ignore_index=2).data[[0, 2]] == 0.0)
+    assert np.all(F.cross_entropy(leaf(x), labels, reduction="none", ignore_index=2).data[[0, 2]] == 0.0)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -152,7 +152,8 @@ def test_every_label_ignored_behaves_as_torch(reduction, smoothing):
     xt = leaf(x)
     # no warning leaks out of the 0 / 0 of an all-ignored mean
     with np.errstate(over="raise", divide="raise", invalid="raise"):
-        y = F.cross_entropy(xt, labels, reduction, smoothing, weight=np.ones(4))
+        y = F.cross_entropy(xt, labels, np.ones(4), reduction=reduction,
+                            label_smoothing=smoothing)
         y.backward(upstream(y.shape))
     assert np.isnan(y.data) if reduction == "mean" else np.all(y.data == 0.0)
     assert np.all(xt.grad.data == 0.0)  # as PyTorch: the ignored rows get exactly 0
@@ -206,7 +207,7 @@ def test_cross_entropy_loss_module_matches_torch(reduction):
     torch = get_torch()
     rng = np.random.default_rng(4)
     x, labels, weight = rng.standard_normal((6, 3)), np.array([0, 2, 1, 0, 2, 2]), rng.random(3)
-    ours = nn.CrossEntropyLoss(reduction, 0.1, weight=weight, ignore_index=0)
+    ours = nn.CrossEntropyLoss(weight, ignore_index=0, reduction=reduction, label_smoothing=0.1)
     theirs = torch.nn.CrossEntropyLoss(weight=torch.tensor(weight), reduction=reduction,
                                        label_smoothing=0.1, ignore_index=0)
     xt, xs = leaf(x), torch.tensor(x, requires_grad=True)
@@ -290,7 +291,7 @@ def test_bce_with_logits_options_match_torch(reduction, option, data):
     torch = get_torch()
     x, z, kwargs = data.draw(bce_cases(*BCE_OPTIONS[option]))
     xt, zt = leaf(x), leaf(z)
-    y = F.binary_cross_entropy_with_logits(xt, zt, reduction, **kwargs)
+    y = F.binary_cross_entropy_with_logits(xt, zt, reduction=reduction, **kwargs)
     g = upstream(y.shape)
     y.backward(g)
     xs, zs = torch.tensor(x, requires_grad=True), torch.tensor(z, requires_grad=True)
@@ -311,7 +312,7 @@ def test_bce_with_logits_options_gradcheck_and_gradgradcheck(reduction, option, 
     x, z, kwargs = data.draw(bce_cases(*BCE_OPTIONS[option]))
 
     def fn(x, z):
-        return F.binary_cross_entropy_with_logits(x, z, reduction, **kwargs)
+        return F.binary_cross_entropy_with_logits(x, z, reduction=reduction, **kwargs)
 
     assert tg.gradcheck(fn, [leaf(x), leaf(z)])
     assert tg.gradgradcheck(fn, [leaf(x), leaf(z)])
@@ -323,7 +324,7 @@ def test_bce_with_logits_options_are_stable_at_huge_logits():
     pos_weight, weight = 3.0, np.array([2.0, 2.0, 1.0, 1.0, 1.0])
     xt = leaf(x)
     with np.errstate(over="raise", divide="raise", invalid="raise"):
-        y = F.binary_cross_entropy_with_logits(xt, z, "none", pos_weight=np.array([pos_weight]),
+        y = F.binary_cross_entropy_with_logits(xt, z, reduction="none", pos_weight=np.array([pos_weight]),
                                                weight=weight)
         y.sum().backward()
     # Closed forms: -log sigmoid(1000) = 0 and -log(1 - sigmoid(1000)) = 1000 in float64.

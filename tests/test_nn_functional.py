@@ -110,7 +110,8 @@ def test_cross_entropy_value_and_gradients(case, reduction, smoothing):
     y = F.cross_entropy(leaf(x), t, reduction=reduction, label_smoothing=smoothing)
     np.testing.assert_allclose(y.data, cross_entropy_np(x, t, reduction, smoothing), rtol=1e-12,
                                atol=1e-12)
-    check_gradients(lambda x: F.cross_entropy(x, t, reduction, smoothing), [leaf(x)])
+    check_gradients(lambda x: F.cross_entropy(x, t, reduction=reduction,
+                                               label_smoothing=smoothing), [leaf(x)])
 
 
 def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n():
@@ -197,10 +198,10 @@ def bce_np(x, z):
 def test_bce_with_logits_value_and_gradients(x, z, reduction):
     loss = bce_np(x, z)
     expected = {"mean": loss.mean(), "sum": loss.sum(), "none": loss}[reduction]
-    y = F.binary_cross_entropy_with_logits(leaf(x), z, reduction)
+    y = F.binary_cross_entropy_with_logits(leaf(x), z, reduction=reduction)
     np.testing.assert_allclose(y.data, expected, rtol=1e-10, atol=1e-12)
     # gradients for the logits and for a target that requires grad
-    check_gradients(lambda x, z: F.binary_cross_entropy_with_logits(x, z, reduction),
+    check_gradients(lambda x, z: F.binary_cross_entropy_with_logits(x, z, reduction=reduction),
                     [leaf(x), leaf(z)])
 
 
@@ -229,8 +230,9 @@ def test_bce_with_logits_dtype_and_shape_errors():
 def test_mse_loss_value_and_gradients(x, z, reduction):
     loss = (x - z) ** 2
     expected = {"mean": loss.mean(), "sum": loss.sum(), "none": loss}[reduction]
-    np.testing.assert_allclose(F.mse_loss(leaf(x), z, reduction).data, expected, rtol=1e-12)
-    check_gradients(lambda x, z: F.mse_loss(x, z, reduction), [leaf(x), leaf(z)])
+    np.testing.assert_allclose(F.mse_loss(leaf(x), z, reduction=reduction).data, expected,
+                               rtol=1e-12)
+    check_gradients(lambda x, z: F.mse_loss(x, z, reduction=reduction), [leaf(x), leaf(z)])
 
 
 def test_mse_loss_keeps_float32_and_refuses_broadcasting():

@@ -371,6 +371,9 @@ def test_dropout_eval_mode_and_extreme_probabilities():
         nn.Dropout(1.5)
     with pytest.raises(ValueError, match="got -0.1"):
         nn.Dropout(-0.1)
+    assert nn.Dropout(np.float32(0.25)).p == 0.25  # NumPy numbers are numbers
+    with pytest.raises(TypeError, match="must be a number, got '0.5'"):
+        nn.Dropout("0.5")
 
 
 # --- losses as modules ---

@@ -135,6 +135,10 @@ def test_shared_parameter_is_listed_once():
     seq = nn.Sequential(a, nn.Tanh(), a)
     assert len(list(seq.parameters())) == 2
     assert len(list(seq.modules())) == 3  # seq, a, Tanh: the shared module once
+    assert [type(c).__name__ for c in seq.children()] == ["Linear", "Tanh"]
+    visited = []
+    seq.apply(visited.append)  # an in-place init must not hit a shared layer twice
+    assert visited == [a, seq[1], seq]
 
 
 def test_reassigning_and_deleting_update_the_registry():

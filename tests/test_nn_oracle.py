@@ -172,7 +172,7 @@ def test_cross_entropy_loss(n, c, reduction, smoothing, seed):
     rng = np.random.default_rng(seed)
     logits = rng.standard_normal((n, c)) * 3
     labels = rng.integers(0, c, n)
-    compare(nn.CrossEntropyLoss(reduction, smoothing),
+    compare(nn.CrossEntropyLoss(reduction=reduction, label_smoothing=smoothing),
             torch.nn.CrossEntropyLoss(reduction=reduction, label_smoothing=smoothing),
             [logits, labels], seed=seed)
 
@@ -183,16 +183,16 @@ def test_cross_entropy_loss(n, c, reduction, smoothing, seed):
 def test_bce_with_logits_and_mse_losses(shape, reduction, seed):
     rng = np.random.default_rng(seed)
     x, z = rng.standard_normal(shape) * 4, rng.uniform(0, 1, shape)
-    compare(nn.BCEWithLogitsLoss(reduction), torch.nn.BCEWithLogitsLoss(reduction=reduction),
+    compare(nn.BCEWithLogitsLoss(reduction=reduction), torch.nn.BCEWithLogitsLoss(reduction=reduction),
             [x, z], grad_inputs=(0, 1), seed=seed)
-    compare(nn.MSELoss(reduction), torch.nn.MSELoss(reduction=reduction), [x, z],
+    compare(nn.MSELoss(reduction=reduction), torch.nn.MSELoss(reduction=reduction), [x, z],
             grad_inputs=(0, 1), seed=seed)
 
 
 def test_bce_with_logits_extreme_logits():
     x = np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0])
     z = np.array([1.0, 0.0, 0.5, 1.0, 0.0])
-    compare(nn.BCEWithLogitsLoss("none"), torch.nn.BCEWithLogitsLoss(reduction="none"), [x, z])
+    compare(nn.BCEWithLogitsLoss(reduction="none"), torch.nn.BCEWithLogitsLoss(reduction="none"), [x, z])
 
 
 def test_float32_training_step_matches_torch():

@@ -373,3 +373,21 @@ def test_range_test_needs_batches():
         lr_range_test(model, _mse, optim.SGD(model.parameters(), lr=0.01), empty)
     for before, after in zip(weights, _weights(model)):
         np.testing.assert_array_equal(before, after)
+
+
+def test_a_one_shot_iterator_gets_a_clear_error_when_it_runs_dry():
+    # A generator yields its batches once: the second epoch (or the range test's second
+    # pass) must say so, not claim the data set is empty.
+    X, y = _regression(16)
+    batches = [(tg.Tensor(X[i:i + 8]), tg.Tensor(y[i:i + 8])) for i in (0, 8)]
+    model = _linear(3, 1)
+    one_epoch = fit(model, _mse, optim.SGD(model.parameters(), lr=0.1), iter(batches),
+                    epochs=1, progress=False)
+    assert one_epoch.step["loss"] and len(one_epoch.step["loss"]) == 2
+    with pytest.raises(ValueError, match="epoch 2: it gave batches before, so it is probably "
+                                         "a one-shot iterator"):
+        fit(model, _mse, optim.SGD(model.parameters(), lr=0.1), iter(batches), epochs=2,
+            progress=False)
+    with pytest.raises(ValueError, match="one-shot iterator"):
+        lr_range_test(model, _mse, optim.SGD(model.parameters(), lr=0.1), iter(batches),
+                      num_steps=5)

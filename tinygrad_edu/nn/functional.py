@@ -39,6 +39,9 @@ def _tensor(x: Any) -> Tensor:
 
 
 def _check_reduction(reduction: str) -> None:
+    if not isinstance(reduction, str):
+        raise TypeError(f"reduction must be 'mean', 'sum' or 'none', got "
+                        f"{type(reduction).__name__}; class or element weights go in weight=")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
@@ -252,16 +255,15 @@ def _check_fits(x_shape: tuple, kernel: tuple, padding: tuple, name: str,
 # --- losses ---
 
 
-def cross_entropy(input: Tensor, target: Any, reduction: str = "mean",
-                  label_smoothing: float = 0.0, weight: Any = None,
-                  ignore_index: int = -100) -> Tensor:
+def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy of logits (N, C) against integer class labels (N,), computed stably.
 
     Equal to ``-log_softmax(input)[range(N), target]`` averaged over the batch, but one
-    graph node, with the gradient (softmax - onehot) / N. The options follow PyTorch;
-    pass them by keyword. With log p = log_softmax(input), class weights w (1 if not
-    given), k_n = 0 for a row whose label is ``ignore_index`` (else 1), a_n = k_n w[t_n]
-    and the smoothing e::
+    graph node, with the gradient (softmax - onehot) / N. The options follow PyTorch
+    (``weight`` may be the third argument, the others are keyword-only). With
+    log p = log_softmax(input), class weights w (1 if not given), k_n = 0 for a row whose
+    label is ``ignore_index`` (else 1), a_n = k_n w[t_n] and the smoothing e::
 
         loss_n = (1 - e) a_n (-log p[n, t_n]) + (e / C) k_n sum_c w_c (-log p[n, c])
         'mean': sum_n loss_n / sum_n a_n     'sum': sum_n loss_n     'none': (loss_n)
@@ -273,12 +275,12 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean",
         input: unnormalised scores (logits), shape (N, C).
         target: class indices in [0, C) (or ``ignore_index``), shape (N,), an integer
             Tensor or array.
-        reduction: 'mean' (default), 'sum', or 'none' (the N losses).
-        label_smoothing: e in [0, 1]: the target becomes (1 - e) * onehot + e / C.
         weight: a rescaling of each class, a float array or Tensor of shape (C,), cast to
             the input's dtype; a constant (no gradient, and not one that requires grad).
         ignore_index: a label value that contributes neither loss nor gradient and is
             left out of the mean's denominator (default -100, which no class uses).
+        reduction: 'mean' (default), 'sum', or 'none' (the N losses).
+        label_smoothing: e in [0, 1]: the target becomes (1 - e) * onehot + e / C.
 
     Raises:
         ValueError: wrong shapes, a label out of range, a bad reduction, smoothing or
@@ -354,7 +356,7 @@ def _target_like(x: Tensor, target: Any, name: str) -> Any:
     return target
 
 
-def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
     """Mean squared error: mean((input - target)**2).
 
     Args:
@@ -368,11 +370,12 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _loss.MSE.apply(x, _target_like(x, target, "mse_loss"), reduction)
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str = "mean",
-                                     pos_weight: Any = None, weight: Any = None) -> Tensor:
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None, *,
+                                     reduction: str = "mean", pos_weight: Any = None) -> Tensor:
     """Binary cross-entropy of sigmoid(input) against targets in [0, 1], computed stably.
 
-    With s = sigmoid(x), PyTorch's loss with its options (pass them by keyword)::
+    With s = sigmoid(x), PyTorch's loss with its options (``weight`` may be the
+    third argument, the others are keyword-only)::
 
         loss = -w [p z log s + (1 - z) log(1 - s)]
              = w [(1 - z) x + (1 + (p - 1) z) softplus(-x)]
@@ -384,12 +387,12 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str 
     Args:
         input: logits, any shape.
         target: same shape, values in [0, 1].
+        weight: w, a rescaling of each element's loss, broadcast to the input's shape.
         reduction: 'mean' (default, over all elements; not divided by the weights),
             'sum' or 'none'.
         pos_weight: p, the weight of the positive term, broadcast to the input's shape
             (typically shape (C,) for the last axis: p_c = #negatives / #positives of
             class c trades precision for recall).
-        weight: w, a rescaling of each element's loss, broadcast to the input's shape.
         Both weights are constants cast to the input's dtype (no gradient, as PyTorch).
 
     Raises:

@@ -11,6 +11,9 @@ from .module import Module
 
 
 class _Loss(Module):
+    """What the losses share: ``reduction``. As in PyTorch, only ``weight`` may be given
+    by position; the other options are keyword-only."""
+
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
         F._check_reduction(reduction)
@@ -23,14 +26,19 @@ class _Loss(Module):
 class MSELoss(_Loss):
     """Mean squared error, ``loss(input, target) = mean((input - target)**2)``.
 
+    ``nn.MSELoss(reduction="sum")``: the option is keyword-only.
+
     Args:
         reduction: 'mean' (default), 'sum' or 'none'.
 
     Input and target must have the same shape (no silent broadcasting).
     """
 
+    def __init__(self, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.mse_loss(input, target, self.reduction)
+        return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class CrossEntropyLoss(_Loss):
@@ -38,7 +46,7 @@ class CrossEntropyLoss(_Loss):
 
     ``loss = -log_softmax(logits)[n, label_n]``, averaged over the batch by default;
     computed stably (log-sum-exp), with the gradient (softmax - onehot) / N. With the
-    options (PyTorch's; pass them by keyword), for log p = log_softmax(logits), class
+    options (PyTorch's; ``weight`` may come first by position, the others by keyword), for log p = log_softmax(logits), class
     weights w, k_n = 0 where label_n == ignore_index (else 1) and a_n = k_n w[label_n]::
 
         loss_n = (1 - e) a_n (-log p[n, label_n]) + (e / C) k_n sum_c w_c (-log p[n, c])
@@ -47,12 +55,12 @@ class CrossEntropyLoss(_Loss):
     See ``F.cross_entropy``.
 
     Args:
-        reduction: 'mean' (default), 'sum' or 'none'.
-        label_smoothing: e in [0, 1]; the target becomes (1 - e) * onehot + e / C.
         weight: per-class rescaling, a float array or Tensor of shape (C,) (no gradient);
             kept as the buffer ``weight`` (in the state dict, as PyTorch).
         ignore_index: labels equal to it add no loss and no gradient and are left out
             of the mean (default -100).
+        reduction: 'mean' (default), 'sum' or 'none'.
+        label_smoothing: e in [0, 1]; the target becomes (1 - e) * onehot + e / C.
 
     Example:
         >>> loss_fn = nn.CrossEntropyLoss()
@@ -60,8 +68,8 @@ class CrossEntropyLoss(_Loss):
         >>> loss_fn = nn.CrossEntropyLoss(weight=np.array([1.0, 5.0]), ignore_index=-1)
     """
 
-    def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0,
-                 weight: Any = None, ignore_index: int = -100) -> None:
+    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean",
+                 label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
         F._check_label_smoothing(label_smoothing)
         if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
@@ -71,8 +79,8 @@ class CrossEntropyLoss(_Loss):
         self.register_buffer("weight", _buffer(weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.cross_entropy(input, target, self.reduction, self.label_smoothing,
-                               self.weight, self.ignore_index)
+        return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
+                               reduction=self.reduction, label_smoothing=self.label_smoothing)
 
     def extra_repr(self) -> str:
         smoothing = f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
@@ -84,30 +92,32 @@ class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy on logits: sigmoid and the log-loss in one stable formula.
 
     ``loss = max(x, 0) - x * z + log(1 + exp(-|x|))`` for logits x and targets z in
-    [0, 1] of the same shape, averaged by default. With the options (PyTorch's; pass
-    them by keyword), s = sigmoid(x)::
+    [0, 1] of the same shape, averaged by default. With the options (PyTorch's; ``weight``
+    may come first by position, the others by keyword), s = sigmoid(x)::
 
         loss = -w [p z log s + (1 - z) log(1 - s)]
 
     still computed without overflow (see ``F.binary_cross_entropy_with_logits``).
 
     Args:
+        weight: w, a rescaling of each element's loss, broadcast to the input; buffer
+            ``weight``.
         reduction: 'mean' (default), 'sum' or 'none'.
         pos_weight: p, the weight of the positive examples, broadcast to the input
             (shape (C,) weights each class of the last axis); buffer ``pos_weight``.
-        weight: w, a rescaling of each element's loss, broadcast to the input; buffer
-            ``weight``. Both are constants (no gradient), as in PyTorch.
+            Both weights are constants (no gradient), as in PyTorch.
     """
 
-    def __init__(self, reduction: str = "mean", pos_weight: Any = None,
-                 weight: Any = None) -> None:
+    def __init__(self, weight: Any = None, *, reduction: str = "mean",
+                 pos_weight: Any = None) -> None:
         super().__init__(reduction)
         self.register_buffer("weight", _buffer(weight))
         self.register_buffer("pos_weight", _buffer(pos_weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.binary_cross_entropy_with_logits(input, target, self.reduction,
-                                                  self.pos_weight, self.weight)
+        return F.binary_cross_entropy_with_logits(input, target, self.weight,
+                                                  reduction=self.reduction,
+                                                  pos_weight=self.pos_weight)
 
 
 def _buffer(value: Any) -> Tensor | None:

@@ -190,6 +190,11 @@ def _window_has_input(size: int, out: int, kernel: int, stride: int, padding: in
     return ((positions >= 0) & (positions < size)).any(axis=1)
 
 
+def _inside(positions: np.ndarray, size: int) -> np.ndarray:
+    """Which of these row (or column) positions of the padded grid lie in x."""
+    return (positions >= 0) & (positions < size)
+
+
 class MaxPool2d(Function):
     """y[n, c, h, w] = max over 0 <= i < kh, 0 <= j < kw of x[n, c, s*h - p + d*i, s*w - p + d*j].
 
@@ -200,7 +205,8 @@ class MaxPool2d(Function):
     that is the maximum of several overlapping windows gets the sum. Forward keeps those
     positions as flat indices into x, so y is the gather x.flat[index] and dL/dx its
     adjoint, a scatter-add. A dilated window can fall wholly on padding: its maximum is
-    -inf and it sends no gradient (as PyTorch).
+    -inf and it sends no gradient (as PyTorch). A NaN is the maximum of its window, and
+    the window's last NaN gets the gradient (as PyTorch).
     """
 
     def forward(self, x, kernel, stride, padding, dilation):
@@ -219,8 +225,19 @@ class MaxPool2d(Function):
             np.maximum(y, candidate, out=y)
         small = np.int8 if kh * kw <= 127 else np.intp
         offset = np.zeros(y.shape, dtype=small)
+        # An x of -inf ties with the padding (rare): as in PyTorch, only positions inside
+        # x may win.
+        edge = bool((ph or pw) and np.isneginf(y).any())
         for k in range(kh * kw - 1, -1, -1):
-            offset += (windows[k] == y) * (small(k) - offset)  # offset = k where attained
+            attained = windows[k] == y
+            if edge:
+                i, j = divmod(k, kw)
+                attained &= (_inside(np.arange(ho) * sh - ph + i * dh, h)[:, None]
+                             & _inside(np.arange(wo) * sw - pw + j * dw, w))
+            offset += attained * (small(k) - offset)  # offset = k where attained
+        if np.isnan(y).any():  # PyTorch takes each NaN as a new maximum: the last one wins
+            for k in range(kh * kw):
+                offset += np.isnan(windows[k]) * (small(k) - offset)
         di = offset // kw
         dj = offset - di * kw
         # Row and column of each maximum in x (padding removed), then its flat index. In a

@@ -148,6 +148,9 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             count += n
             _accumulate(totals, n, value, named, output, y)
         if count == 0:
+            if epoch > 1:
+                raise ValueError(f"train_loader yielded no batches in epoch {epoch}: "
+                                 f"{ONE_SHOT_HINT}")
             raise ValueError("train_loader yielded no batches (an empty dataset, or "
                              "drop_last=True with fewer samples than batch_size)")
         record = {f"train_{k}": v / count for k, v in totals.items()}
@@ -204,6 +207,11 @@ def evaluate(model: Any, loss_fn: Callable[[Any, Any], Any] | None, loader: Iter
 
 
 # --- helpers ---
+
+ONE_SHOT_HINT = ("it gave batches before, so it is probably a one-shot iterator (a "
+                 "generator, iter(...)) that cannot start over; pass a DataLoader or a "
+                 "list of batches")
+
 
 def _metric_functions(metrics: Any) -> dict[str, Metric]:
     if isinstance(metrics, Mapping):

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from . import _plot
-from .loop import _check_int, _inputs_and_targets, _scalar, _set_mode
+from .loop import ONE_SHOT_HINT, _check_int, _inputs_and_targets, _scalar, _set_mode
 
 
 class LRRangeResult:
@@ -182,10 +182,13 @@ def _steepest_descent(lrs: list[float], losses: list[float]) -> float | None:
 
 def _cycle(loader: Iterable) -> Any:
     """The loader's batches, over and over (a new epoch whenever it runs out)."""
+    passes = 0
     while True:
         empty = True
         for batch in loader:
             empty = False
             yield batch
         if empty:
-            raise ValueError("the loader yielded no batches")
+            hint = f": {ONE_SHOT_HINT}" if passes else ""
+            raise ValueError(f"the loader yielded no batches{hint}")
+        passes += 1
