@@ -361,6 +361,30 @@ def test_bce_with_logits_loss_module_matches_torch():
     assert sorted(ours.state_dict()) == sorted(theirs.state_dict()) == ["pos_weight", "weight"]
 
 
+def test_options_take_pytorchs_positions():
+    # PyTorch code passes the weight by position: nn.CrossEntropyLoss(class_weights),
+    # F.cross_entropy(x, t, w); the other options are keyword-only, so a misplaced one is
+    # a clear error rather than a wrong loss.
+    torch = pytest.importorskip("torch", reason="PyTorch not installed: oracle tests skipped")
+    x = np.random.default_rng(1).standard_normal((4, 3))
+    labels, w = np.array([0, 2, 1, 2]), np.array([1.0, 3.0, 0.5])
+    expected = torch.nn.CrossEntropyLoss(torch.tensor(w))(torch.tensor(x), torch.tensor(labels))
+    for loss in (nn.CrossEntropyLoss(w)(leaf(x), labels), F.cross_entropy(leaf(x), labels, w)):
+        assert loss.item() == pytest.approx(expected.item(), rel=1e-12)
+    z = (x > 0).astype(float)
+    expected = torch.nn.BCEWithLogitsLoss(torch.tensor(w))(torch.tensor(x), torch.tensor(z))
+    for loss in (nn.BCEWithLogitsLoss(w)(leaf(x), z),
+                 F.binary_cross_entropy_with_logits(leaf(x), z, w)):
+        assert loss.item() == pytest.approx(expected.item(), rel=1e-12)
+    with pytest.raises(TypeError, match="positional argument"):
+        nn.CrossEntropyLoss(w, -100)
+    with pytest.raises(TypeError, match="positional argument"):
+        nn.MSELoss("sum")
+    with pytest.raises(TypeError, match="reduction must be 'mean', 'sum' or 'none', got "
+                                        "ndarray; class or element weights go in weight="):
+        F.mse_loss(leaf(x), x, reduction=w)
+
+
 def test_bce_with_logits_option_errors():
     x = leaf(np.zeros((3, 4)))
     z = np.zeros((3, 4))
