@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import inspect
 import json
 import os
 import resource
@@ -64,7 +63,7 @@ def worker(framework: str, batch: int, steps: int) -> None:
     del model
     # The tinygrad_edu and PyTorch steps keep .grad between steps (zero_grad comes first):
     # drop it before each baseline, as the NumPy step's gradients (locals) are dropped.
-    optimizer = inspect.getclosurevars(step).nonlocals.get("optimizer")
+    optimizer = getattr(step, "optimizer", None)
 
     def warm_up_then_settle() -> None:
         step()

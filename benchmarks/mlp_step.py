@@ -72,6 +72,7 @@ def tg_stepper(model: nn.Module, loss_fn: nn.Module, x: np.ndarray, y: np.ndarra
         optimizer.step()
         return loss.item()
 
+    step.optimizer = optimizer  # benchmarks/memory.py clears .grad between measurements
     return step
 
 
@@ -163,6 +164,7 @@ def torch_stepper(torch, model_tg: nn.Module, activation: str, loss_name: str,
         optimizer.step()
         return loss.item()
 
+    step.optimizer = optimizer  # benchmarks/memory.py clears .grad between measurements
     return step
 
 

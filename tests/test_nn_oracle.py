@@ -183,8 +183,9 @@ def test_cross_entropy_loss(n, c, reduction, smoothing, seed):
 def test_bce_with_logits_and_mse_losses(shape, reduction, seed):
     rng = np.random.default_rng(seed)
     x, z = rng.standard_normal(shape) * 4, rng.uniform(0, 1, shape)
-    compare(nn.BCEWithLogitsLoss(reduction=reduction), torch.nn.BCEWithLogitsLoss(reduction=reduction),
-            [x, z], grad_inputs=(0, 1), seed=seed)
+    compare(nn.BCEWithLogitsLoss(reduction=reduction),
+            torch.nn.BCEWithLogitsLoss(reduction=reduction), [x, z], grad_inputs=(0, 1),
+            seed=seed)
     compare(nn.MSELoss(reduction=reduction), torch.nn.MSELoss(reduction=reduction), [x, z],
             grad_inputs=(0, 1), seed=seed)
 
@@ -192,7 +193,8 @@ def test_bce_with_logits_and_mse_losses(shape, reduction, seed):
 def test_bce_with_logits_extreme_logits():
     x = np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0])
     z = np.array([1.0, 0.0, 0.5, 1.0, 0.0])
-    compare(nn.BCEWithLogitsLoss(reduction="none"), torch.nn.BCEWithLogitsLoss(reduction="none"), [x, z])
+    compare(nn.BCEWithLogitsLoss(reduction="none"), torch.nn.BCEWithLogitsLoss(reduction="none"),
+            [x, z])
 
 
 def test_float32_training_step_matches_torch():

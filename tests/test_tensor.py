@@ -440,8 +440,13 @@ def test_index_with_an_integer_tensor():
     assert list(range(tg.Tensor(3))) == [0, 1, 2]
     with pytest.raises(TypeError, match="float32"):
         names[tg.Tensor(1.0)]
-    with pytest.raises(TypeError, match=r"\(2,\)"):
-        names[tg.Tensor([1, 2])]
+    with pytest.raises(TypeError, match=r"\(1,\)"):
+        names[tg.Tensor([1])]
+    # Indexing an ndarray with a tensor acts as with the tensor's array: a mask stays a
+    # mask, an index array keeps its axis.
+    a, b = np.array([10, 20]), np.arange(6).reshape(2, 3)
+    np.testing.assert_array_equal(a[tg.Tensor([True, False])], a[np.array([True, False])])
+    assert b[tg.Tensor([1])].shape == b[np.array([1])].shape == (1, 3)
 
 
 @pytest.mark.parametrize("source, target", [(np.float32, np.float64), (np.float64, np.float32)])

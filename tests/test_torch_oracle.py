@@ -464,6 +464,18 @@ def test_where_gradient_with_a_bad_branch_value():
     assert np.isnan(g[1]) and np.isfinite(g[[0, 2]]).all()
 
 
+def test_retained_tensor_that_is_also_an_input_of_grad_gets_its_gradient_once():
+    a = np.array([1.0, 2.0])
+    x, xt = tg.Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, yt = x * 2, xt * 2
+    y.retain_grad()
+    yt.retain_grad()
+    (g,) = tg.grad((y * y).sum(), [y])
+    (gt,) = torch.autograd.grad((yt * yt).sum(), [yt])
+    np.testing.assert_array_equal(g.data, gt.numpy())
+    np.testing.assert_array_equal(y.grad.data, yt.grad.numpy())
+
+
 def test_retain_grad_matches_torch_for_grad_then_backward():
     # PyTorch fills a retained .grad in autograd.grad as well as in backward.
     a = np.random.default_rng(0).standard_normal((3, 2))

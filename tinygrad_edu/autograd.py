@@ -289,8 +289,10 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
     if _retained:
         for fn, refs in list(_retained.items()):
             if fn in consumers:
-                wanted.setdefault(fn, []).extend(t for t in (ref() for ref in refs)
-                                                 if t is not None)
+                listed = wanted.setdefault(fn, [])
+                for t in (ref() for ref in refs):  # once, though also an input of grad()
+                    if t is not None and not any(t is u for u in listed):
+                        listed.append(t)
 
     # Pass 2: run each Function's backward once all its consumers are done.
     ready = [fn for fn, n in consumers.items() if n == 0]

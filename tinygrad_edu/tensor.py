@@ -199,9 +199,9 @@ class Tensor:
         return bool(self.data)
 
     def __index__(self) -> int:
-        """A one-element integer tensor used as an index: ``names[t.argmax()]``."""
-        if self.data.dtype.kind not in "iub" or self.data.size != 1:
-            raise TypeError(f"only a one-element integer tensor can be used as an index, got "
+        """A 0-d integer tensor used as an index, ``names[t.argmax()]`` (as an ndarray)."""
+        if self.data.dtype.kind not in "iu" or self.data.ndim != 0:
+            raise TypeError(f"only a 0-d integer tensor can be used as an index, got "
                             f"dtype {self.data.dtype} and shape {self.shape}")
         return int(self.data.item())
 
@@ -552,7 +552,6 @@ def _index(index: Any) -> Any:
 from . import autograd  # noqa: E402
 from .ops.elementwise import (  # noqa: E402
     Abs, Add, Cast, Clip, Cos, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sin, Sqrt, Sub, Tanh,
-    Maximum, Minimum,
 )
 from .ops.linalg import MatMul  # noqa: E402
 from .ops.nn import LogSoftmax, Softmax  # noqa: E402

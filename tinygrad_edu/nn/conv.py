@@ -5,7 +5,8 @@ from typing import Any
 
 from ..tensor import Tensor
 from . import functional as F
-from .layers import _add_weight_and_bias, _default_init, _positive_int
+from .functional import _positive_int
+from .layers import _add_weight_and_bias, _default_init
 from .module import Module
 
 

@@ -41,7 +41,7 @@ def _tensor(x: Any) -> Tensor:
 def _check_reduction(reduction: str) -> None:
     if not isinstance(reduction, str):
         raise TypeError(f"reduction must be 'mean', 'sum' or 'none', got "
-                        f"{type(reduction).__name__}; class or element weights go in weight=")
+                        f"{type(reduction).__name__}")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
@@ -155,8 +155,7 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 
     """
     x = _tensor(x)
     stride, dilation = _pair(stride, "stride", 1), _pair(dilation, "dilation", 1)
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"groups must be a positive integer, got {groups!r}")
+    groups = _positive_int(groups, "groups")
     if x.ndim != 4:
         raise ValueError(f"conv2d expects input of shape (N, C, H, W), got shape {x.shape}")
     if weight.ndim != 4:
@@ -228,10 +227,26 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0
     return _conv.MaxPool2d.apply(x, kernel, stride, padding, dilation)
 
 
+def _is_int(value: Any) -> bool:
+    """A Python or NumPy integer, not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _int(value: Any, name: str) -> int:
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    return int(value)
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if not _is_int(value) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 def _pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
     pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-                                 and v >= minimum for v in pair):
+    if len(pair) != 2 or not all(_is_int(v) and v >= minimum for v in pair):
         raise ValueError(f"{name} must be an int >= {minimum} or a pair of them, got {value!r}")
     return int(pair[0]), int(pair[1])
 
@@ -305,8 +320,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
     if t.shape != (n,):
         raise ValueError(f"cross_entropy: labels must have shape ({n},) for logits of shape "
                          f"{x.shape}, got shape {t.shape}")
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(f"cross_entropy: ignore_index must be an int, got {ignore_index!r}")
+    ignore_index = _int(ignore_index, "cross_entropy: ignore_index")
     ignored = False  # does some label equal ignore_index?
     if n and (t.min() < 0 or t.max() >= c):
         out_of_range = ((t < 0) | (t >= c)) & (t != ignore_index)
@@ -333,8 +347,16 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
                                             int(ignore_index))
 
 
+def _check_not_a_reduction(value: Any, name: str) -> None:
+    """A weight given as a string is a reduction passed by position (the older order)."""
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be an array, got {value!r}; pass reduction={value!r} "
+                        "by keyword")
+
+
 def _constant(value: Any, name: str, fn: str) -> np.ndarray:
     """A loss weight (Tensor or array-like) as an ndarray; it gets no gradient, as PyTorch."""
+    _check_not_a_reduction(value, f"{fn}: {name}")
     if isinstance(value, Tensor):
         if value.requires_grad:
             raise ValueError(f"{fn}: {name} must not require grad ({fn} is not "
@@ -468,8 +490,7 @@ def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> T
 
 def _padding_idx(padding_idx: Any, rows: int) -> int:
     """padding_idx in [-rows, rows) as an index in [0, rows) (negative counts from the end)."""
-    if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
-        raise TypeError(f"padding_idx must be an int or None, got {padding_idx!r}")
+    _int(padding_idx, "padding_idx")
     if not -rows <= padding_idx < rows:
         raise ValueError(f"padding_idx {padding_idx} is out of range for {rows} embeddings "
                          f"(it must be in [{-rows}, {rows - 1}])")

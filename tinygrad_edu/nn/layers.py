@@ -14,6 +14,7 @@ from ..ops import elementwise as _ew
 from ..ops.affine import Affine
 from ..tensor import Tensor
 from . import functional as F
+from .functional import _positive_int
 from . import init
 from .module import Module, Parameter
 
@@ -23,12 +24,6 @@ def _float_dtype(dtype: Any) -> np.dtype:
     if dtype.kind != "f":
         raise TypeError(f"parameters must have a floating point dtype, got {dtype}")
     return dtype
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _add_weight_and_bias(module: Module, weight_shape: tuple, bias: bool, dtype: Any) -> None:

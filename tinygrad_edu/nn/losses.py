@@ -11,8 +11,9 @@ from .module import Module
 
 
 class _Loss(Module):
-    """What the losses share: ``reduction``. As in PyTorch, only ``weight`` may be given
-    by position; the other options are keyword-only."""
+    """What the losses share: ``reduction``. ``weight`` may be given by position (first,
+    as in PyTorch); the other options are keyword-only (PyTorch's deprecated
+    ``size_average`` and ``reduce`` come before them there)."""
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
@@ -46,8 +47,9 @@ class CrossEntropyLoss(_Loss):
 
     ``loss = -log_softmax(logits)[n, label_n]``, averaged over the batch by default;
     computed stably (log-sum-exp), with the gradient (softmax - onehot) / N. With the
-    options (PyTorch's; ``weight`` may come first by position, the others by keyword), for log p = log_softmax(logits), class
-    weights w, k_n = 0 where label_n == ignore_index (else 1) and a_n = k_n w[label_n]::
+    options (PyTorch's; ``weight`` may come first by position, the others by keyword),
+    for log p = log_softmax(logits), class weights w, k_n = 0 where
+    label_n == ignore_index (else 1) and a_n = k_n w[label_n]::
 
         loss_n = (1 - e) a_n (-log p[n, label_n]) + (e / C) k_n sum_c w_c (-log p[n, c])
         'mean': sum_n loss_n / sum_n a_n
@@ -72,10 +74,8 @@ class CrossEntropyLoss(_Loss):
                  label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
         F._check_label_smoothing(label_smoothing)
-        if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-            raise TypeError(f"ignore_index must be an int, got {ignore_index!r}")
         self.label_smoothing = float(label_smoothing)
-        self.ignore_index = int(ignore_index)
+        self.ignore_index = F._int(ignore_index, "ignore_index")
         self.register_buffer("weight", _buffer(weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
@@ -122,6 +122,7 @@ class BCEWithLogitsLoss(_Loss):
 
 def _buffer(value: Any) -> Tensor | None:
     """A loss weight as a buffer Tensor: an array keeps its dtype, a Tensor is shared."""
+    F._check_not_a_reduction(value, "weight")
     if value is None or isinstance(value, Tensor):
         return None if value is None else value.detach()
     return Tensor(np.asarray(value))

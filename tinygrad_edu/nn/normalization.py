@@ -6,7 +6,8 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .layers import _float_dtype, _positive_int
+from .functional import _positive_int
+from .layers import _float_dtype
 from .module import Module, Parameter
 
 

@@ -25,11 +25,6 @@ def _out_size(size: int, kernel: int, stride: int, padding: tuple, dilation: int
     return (size + padding[0] + padding[1] - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def _two_sided(padding: tuple) -> tuple:
-    """(ph, pw) -> ((ph, ph), (pw, pw)); ((top, bottom), (left, right)) is kept as it is."""
-    return tuple(p if isinstance(p, tuple) else (p, p) for p in padding)
-
-
 def _im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
             dilation: tuple = (1, 1)) -> np.ndarray:
     """(N, C, H, W) -> (C * kh * kw, N * Ho * Wo): column (n, i, j) is the patch at output (i, j).
@@ -110,7 +105,7 @@ class Conv2d(Function):
     """y[n, o] = b[o] + sum_{c,i,j} W[o, c, i, j] * x_pad[n, g*Cg + c, s*h + d*i, s*w + d*j].
 
     x is (N, C, H, W), W is (O, Cg, kh, kw) with Cg = C/G for G = ``groups``, b is (O,) or
-    None; x_pad is x with zeros added on each side of H and W (``padding``: (ph, pw), or
+    None; x_pad is x with zeros added on each side of H and W (``padding``:
     ((top, bottom), (left, right))), s the stride and d the dilation (per axis). The sum
     runs over the kernel's taps i < kh, j < kw and the Cg input channels of the group
     g = o // (O/G) of output channel o: it sees only those. G = 1 is the ordinary
@@ -132,7 +127,6 @@ class Conv2d(Function):
     def forward(self, x, weight, bias, stride, padding, dilation, groups):
         o, cg, kh, kw = weight.shape
         n, h, w = x.shape[0], x.shape[2], x.shape[3]
-        padding = _two_sided(padding)
         self.args = ((kh, kw), stride, padding, dilation)
         self.groups = groups
         cols = _im2col(x, *self.args)
@@ -183,16 +177,16 @@ class Conv2d(Function):
 # --- pooling ---
 
 
+def _inside(positions: np.ndarray, size: int) -> np.ndarray:
+    """Which of these row (or column) positions of the padded grid lie in x."""
+    return (positions >= 0) & (positions < size)
+
+
 def _window_has_input(size: int, out: int, kernel: int, stride: int, padding: int,
                       dilation: int) -> np.ndarray:
     """(out,) bools: does the window at each output position read at least one real pixel?"""
     positions = (np.arange(out) * stride - padding)[:, None] + np.arange(kernel) * dilation
-    return ((positions >= 0) & (positions < size)).any(axis=1)
-
-
-def _inside(positions: np.ndarray, size: int) -> np.ndarray:
-    """Which of these row (or column) positions of the padded grid lie in x."""
-    return (positions >= 0) & (positions < size)
+    return _inside(positions, size).any(axis=1)
 
 
 class MaxPool2d(Function):
@@ -225,9 +219,11 @@ class MaxPool2d(Function):
             np.maximum(y, candidate, out=y)
         small = np.int8 if kh * kw <= 127 else np.intp
         offset = np.zeros(y.shape, dtype=small)
-        # An x of -inf ties with the padding (rare): as in PyTorch, only positions inside
-        # x may win.
-        edge = bool((ph or pw) and np.isneginf(y).any())
+        # Rare inputs, found by one reduction (min propagates NaN): an x of -inf ties with
+        # the padding, and as in PyTorch only positions inside x may win; a NaN wins.
+        lowest = y.min() if y.size else 0.0
+        nan = lowest != lowest
+        edge = bool((ph or pw) and (lowest == -np.inf or nan and np.isneginf(y).any()))
         for k in range(kh * kw - 1, -1, -1):
             attained = windows[k] == y
             if edge:
@@ -235,7 +231,7 @@ class MaxPool2d(Function):
                 attained &= (_inside(np.arange(ho) * sh - ph + i * dh, h)[:, None]
                              & _inside(np.arange(wo) * sw - pw + j * dw, w))
             offset += attained * (small(k) - offset)  # offset = k where attained
-        if np.isnan(y).any():  # PyTorch takes each NaN as a new maximum: the last one wins
+        if nan:  # PyTorch takes each NaN as a new maximum: the last one wins
             for k in range(kh * kw):
                 offset += np.isnan(windows[k]) * (small(k) - offset)
         di = offset // kw

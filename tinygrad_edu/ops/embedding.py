@@ -3,12 +3,10 @@
 Without a padding row an embedding is plain integer indexing, ``GetItem``; this op adds
 the one difference: the gradient is not sent to the padding row.
 """
-from ..function import Function
-from ..tensor import Tensor
-from .shape import GetItemGrad, _scatter_add
+from .shape import GetItem
 
 
-class PaddedEmbedding(Function):
+class PaddedEmbedding(GetItem):
     """y = W[index], except that row ``padding_idx`` of W gets no gradient.
 
     With W of shape (V, D) and integer indices of any shape S, y has shape S + (D,) and::
@@ -21,13 +19,9 @@ class PaddedEmbedding(Function):
     """
 
     def forward(self, weight, index, padding_idx):
-        self.weight_shape = weight.shape
-        self.index = index
         self.keep = (index != padding_idx)[..., None]  # (S, 1): False where the padding row
-        return weight[index]
+        return super().forward(weight, index)
 
     def backward(self, gy):
-        gy = gy * self.keep.astype(gy.dtype)  # a new array: gy is never mutated
-        if isinstance(gy, Tensor):
-            return GetItemGrad.apply(gy, self.weight_shape, self.index), None, None
-        return _scatter_add(gy, self.weight_shape, self.index), None, None
+        gw, _ = super().backward(gy * self.keep.astype(gy.dtype))  # gy itself is not mutated
+        return gw, None, None

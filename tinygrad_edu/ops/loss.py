@@ -33,6 +33,13 @@ def _scale(gy, reduction: str, size: int, shape: tuple):
 # --- classification ---
 
 
+def _softmax_parts(x):
+    """x - max(x), its exp and their row sums: softmax = exp / sum, logsumexp = max + log(sum)."""
+    shifted = x - x.max(axis=1, keepdims=True)
+    p = np.exp(shifted)
+    return shifted, p, p.sum(axis=1, keepdims=True)
+
+
 class CrossEntropy(Function):
     """Cross-entropy of logits x (N, C) against integer labels t (N,), with label smoothing e.
 
@@ -50,9 +57,7 @@ class CrossEntropy(Function):
     def forward(self, x, target, reduction, label_smoothing):
         n = x.shape[0]
         rows = np.arange(n)
-        shifted = x - x.max(axis=1, keepdims=True)
-        p = np.exp(shifted)
-        total = p.sum(axis=1, keepdims=True)
+        shifted, p, total = _softmax_parts(x)
         log_total = np.log(total)[:, 0]
         loss = log_total - shifted[rows, target]
         if label_smoothing:
@@ -109,9 +114,7 @@ class WeightedCrossEntropy(Function):
         if e:
             q += (keep * (e / c))[:, None] * (1.0 if weight is None else weight)
         q[rows, label] += (1.0 - e) * a
-        shifted = x - x.max(axis=1, keepdims=True)
-        p = np.exp(shifted)
-        total = p.sum(axis=1, keepdims=True)
+        shifted, p, total = _softmax_parts(x)
         r = q.sum(axis=1)
         loss = r * np.log(total)[:, 0] - (q * shifted).sum(axis=1)
         p /= total  # softmax(x), what backward needs
@@ -207,11 +210,8 @@ class WeightedBCEWithLogits(Function):
     """
 
     def forward(self, x, z, reduction, pos_weight, weight):
-        softplus = _softplus_neg(x)
-        if pos_weight is None:
-            loss = (1 - z) * x + softplus
-        else:
-            loss = (1 - z) * x + (1 + (pos_weight - 1) * z) * softplus
+        pos_weight = 1.0 if pos_weight is None else pos_weight
+        loss = (1 - z) * x + (1 + (pos_weight - 1) * z) * _softplus_neg(x)
         if weight is not None:
             loss = loss * weight
         self.reduction = reduction
@@ -227,17 +227,11 @@ class WeightedBCEWithLogits(Function):
             scale = scale * weight
         needs = self.needs_input_grad
         gx = gz = None
-        if pos_weight is None:
-            if needs[0]:
-                gx = (_sigmoid(x) - z) * scale
-            if needs[1]:
-                gz = -x * scale
-        else:
-            if needs[0]:
-                pz = pos_weight * z
-                gx = ((pz + 1 - z) * _sigmoid(x) - pz) * scale
-            if needs[1]:
-                gz = ((pos_weight - 1) * _softplus_neg(x) - x) * scale
+        if needs[0]:
+            pz = pos_weight * z
+            gx = ((pz + 1 - z) * _sigmoid(x) - pz) * scale
+        if needs[1]:
+            gz = ((pos_weight - 1) * _softplus_neg(x) - x) * scale
         return gx, gz, None, None, None
 
 

@@ -67,6 +67,11 @@ def accuracy(output: Any, target: Any) -> float:
 _NAMED_METRICS: dict[str, Metric] = {"accuracy": accuracy}
 
 
+_ONE_SHOT_HINT = ("it gave batches before, so it is probably a one-shot iterator (a "
+                  "generator, iter(...)) that cannot start over; pass a DataLoader or a "
+                  "list of batches")
+
+
 def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         train_loader: Iterable, epochs: int = 1, *, scheduler: Any = None,
         val_loader: Iterable | None = None,
@@ -150,7 +155,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         if count == 0:
             if epoch > 1:
                 raise ValueError(f"train_loader yielded no batches in epoch {epoch}: "
-                                 f"{ONE_SHOT_HINT}")
+                                 f"{_ONE_SHOT_HINT}")
             raise ValueError("train_loader yielded no batches (an empty dataset, or "
                              "drop_last=True with fewer samples than batch_size)")
         record = {f"train_{k}": v / count for k, v in totals.items()}
@@ -207,10 +212,6 @@ def evaluate(model: Any, loss_fn: Callable[[Any, Any], Any] | None, loader: Iter
 
 
 # --- helpers ---
-
-ONE_SHOT_HINT = ("it gave batches before, so it is probably a one-shot iterator (a "
-                 "generator, iter(...)) that cannot start over; pass a DataLoader or a "
-                 "list of batches")
 
 
 def _metric_functions(metrics: Any) -> dict[str, Metric]:

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from . import _plot
-from .loop import ONE_SHOT_HINT, _check_int, _inputs_and_targets, _scalar, _set_mode
+from .loop import _ONE_SHOT_HINT, _check_int, _inputs_and_targets, _scalar, _set_mode
 
 
 class LRRangeResult:
@@ -189,6 +189,6 @@ def _cycle(loader: Iterable) -> Any:
             empty = False
             yield batch
         if empty:
-            hint = f": {ONE_SHOT_HINT}" if passes else ""
+            hint = f": {_ONE_SHOT_HINT}" if passes else ""
             raise ValueError(f"the loader yielded no batches{hint}")
         passes += 1
