@@ -27,8 +27,10 @@ from typing import Any, Callable
 import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_edu as tg
+import tinygrad_edu.nn.functional as F
 
 import strategies as s
 
@@ -102,8 +104,59 @@ def _transpose(x, axes):
     return x.transpose() if axes is None else x.transpose(*axes)
 
 
-def _with_scalar(elements, scalars):
-    return st.builds(lambda case, c: s.Case(case.arrays, {"c": c}), s.unary(elements), scalars)
+def _with_scalar(elements, scalars, name="c"):
+    return st.builds(lambda case, c: s.Case(case.arrays, {name: c}), s.unary(elements), scalars)
+
+
+def _leaky_relu_ref(x, negative_slope):
+    return np.where(x > 0, x, negative_slope * x)
+
+
+def _softplus_ref(x, beta, threshold):
+    return np.where(beta * x > threshold, x, np.log(1 + np.exp(beta * x)) / beta)
+
+
+def _logsumexp_ref(x, axis, keepdims):
+    return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))  # |x| <= 3: no overflow
+
+
+@st.composite
+def _softplus_case(draw):
+    """beta in [0.5, 2]; the threshold at its default 20 (never reached here) or at
+    beta * cut, the values a margin from cut (softplus jumps to x there)."""
+    beta = draw(s.reals(0.5, 2.0))
+    if draw(st.booleans()):
+        return s.Case(draw(s.unary()).arrays, {"beta": beta, "threshold": 20.0})
+    cut = draw(s.reals(-1.5, 1.5))
+    elements = st.one_of(s.reals(-3.0, cut - s.MARGIN), s.reals(cut + s.MARGIN, 3.0))
+    return s.Case(draw(s.unary(elements)).arrays, {"beta": beta, "threshold": beta * cut})
+
+
+@st.composite
+def _squeeze_case(draw):
+    """An array with some size-1 axes and ``axis``: None, or some of them (int or tuple,
+    maybe negative)."""
+    shape = draw(s.shapes(max_side=2))
+    ones = [i for i, n in enumerate(shape) if n == 1]
+    axis = None
+    if ones and draw(st.booleans()):
+        chosen = draw(st.lists(st.sampled_from(ones), min_size=1, unique=True))
+        chosen = [a - len(shape) if draw(st.booleans()) else a for a in chosen]
+        axis = chosen[0] if len(chosen) == 1 and draw(st.booleans()) else tuple(chosen)
+    return s.Case((draw(s.arrays(shape)),), {"axis": axis})
+
+
+@st.composite
+def _expand_dims_case(draw, tuples=True):
+    """An array and ``axis``: an int in [-(ndim+1), ndim], or a tuple of k distinct axes of
+    the (ndim + k)-D result."""
+    x = draw(s.arrays(s.shapes()))
+    if tuples and draw(st.booleans()):
+        k = draw(st.integers(1, 2))
+        axis = draw(hnp.valid_tuple_axes(x.ndim + k, min_size=k, max_size=k))
+    else:
+        axis = draw(st.integers(-x.ndim - 1, x.ndim))
+    return s.Case((x,), {"axis": axis})
 
 
 _nonzero = s.away_from_zero(3.0, 0.5)  # denominators
@@ -157,6 +210,14 @@ OPS: list[OpSpec] = [
            s.unary(s.reals(-6.0, 6.0))),
     OpSpec("relu", lambda x: x.relu(), lambda x: x * (x > 0), s.unary(s.away_from_zero()),
            kink=True),
+    # leaky_relu and softplus: their kink (0) and jump (the threshold) are avoided by the
+    # strategies; the conventions there are checked against torch in test_torch_oracle.py.
+    OpSpec("leaky_relu", lambda x, negative_slope: x.leaky_relu(negative_slope),
+           _leaky_relu_ref, _with_scalar(s.away_from_zero(), s.reals(-0.5, 0.5),
+                                         "negative_slope"),
+           kink=True, shape="values a margin from the kink at 0"),
+    OpSpec("softplus", lambda x, beta, threshold: F.softplus(x, beta, threshold),
+           _softplus_ref, _softplus_case(), shape="values a margin from threshold / beta"),
     OpSpec("clip", lambda x, lo, hi: x.clip(lo, hi), lambda x, lo, hi: np.clip(x, lo, hi),
            s.clip_case(), kink=True),
     OpSpec("clip_min", lambda x, lo, hi: x.clip(min=lo), lambda x, lo, hi: np.maximum(x, lo),
@@ -174,6 +235,13 @@ OPS: list[OpSpec] = [
            s.reduction(), linear=True),
     OpSpec("var", lambda x, axis, keepdims, ddof: x.var(axis=axis, keepdims=keepdims, ddof=ddof),
            np.var, s.reduction(ddof=True), shape="more than ddof values reduced"),
+    OpSpec("std", lambda x, axis, keepdims, ddof: x.std(axis=axis, keepdims=keepdims, ddof=ddof),
+           lambda x, axis, keepdims, ddof: np.sqrt(np.var(x, axis=axis, keepdims=keepdims,
+                                                           ddof=ddof)),
+           s.reduction(distinct=True, ddof=True), kink=True,
+           shape="distinct values (std > 0 where 2 or more are reduced; a kink at 0)"),
+    OpSpec("logsumexp", lambda x, axis, keepdims: x.logsumexp(axis=axis, keepdims=keepdims),
+           _logsumexp_ref, s.reduction()),
     OpSpec("max", lambda x, axis, keepdims: x.max(axis=axis, keepdims=keepdims), np.max,
            s.reduction(distinct=True), kink=True, distinct=True),
     OpSpec("min", lambda x, axis, keepdims: x.min(axis=axis, keepdims=keepdims), np.min,
@@ -186,6 +254,13 @@ OPS: list[OpSpec] = [
     OpSpec("reshape", lambda x, shape: x.reshape(*shape), lambda x, shape: np.reshape(x, shape),
            s.reshape_case(), linear=True),
     OpSpec("flatten", lambda x: x.flatten(), np.ravel, s.unary(), linear=True),
+    OpSpec("squeeze", lambda x, axis: x.squeeze(axis), lambda x, axis: np.squeeze(x, axis),
+           _squeeze_case(), linear=True),
+    OpSpec("expand_dims", lambda x, axis: x.expand_dims(axis),
+           lambda x, axis: np.expand_dims(x, axis), _expand_dims_case(), linear=True),
+    OpSpec("unsqueeze", lambda x, axis: x.unsqueeze(axis),
+           lambda x, axis: np.expand_dims(x, axis), _expand_dims_case(tuples=False), linear=True),
+    OpSpec("clone", lambda x: x.clone(), lambda x: x.copy(), s.unary(), linear=True),
     OpSpec("transpose", _transpose, lambda x, axes: np.transpose(x, axes), s.transpose_case(),
            linear=True),
     OpSpec("T", lambda x: x.T, lambda x: x.T, s.unary(), linear=True),

@@ -35,7 +35,7 @@ def test_np_dot_of_stacks_of_matrices_is_refused_with_a_pointer_to_matmul():
 @pytest.mark.parametrize("func,method,kwargs", [
     (np.sum, "sum", {}), (np.sum, "sum", {"axis": 0, "keepdims": True}),
     (np.mean, "mean", {"axis": -1}), (np.max, "max", {"axis": 1}), (np.amin, "min", {}),
-    (np.var, "var", {"ddof": 1}),
+    (np.var, "var", {"ddof": 1}), (np.std, "std", {}), (np.std, "std", {"axis": 0, "ddof": 1}),
 ])
 def test_np_reductions_run_our_differentiable_methods(func, method, kwargs):
     x = leaf(np.arange(6.0).reshape(2, 3) ** 1.5)
@@ -50,6 +50,11 @@ def test_np_functions_with_their_own_shape_and_join_arguments():
     x = leaf(np.arange(6.0).reshape(2, 3))
     for result, expected in (
             (np.reshape(x, (3, 2)), np.reshape(x.data, (3, 2))),
+            (np.ravel(x), np.ravel(x.data)),
+            (np.squeeze(x[None]), x.data),
+            (np.squeeze(x[:, None], axis=1), x.data),
+            (np.expand_dims(x, -1), np.expand_dims(x.data, -1)),
+            (np.expand_dims(x, (0, 2)), np.expand_dims(x.data, (0, 2))),
             (np.transpose(x), x.data.T),
             (np.swapaxes(x, 0, 1), x.data.T),
             (np.broadcast_to(x, (2, 2, 3)), np.broadcast_to(x.data, (2, 2, 3))),
@@ -79,6 +84,10 @@ def test_unsupported_numpy_options_and_ufuncs_fail_clearly():
         np.sum(x, where=np.array([True, False]))
     with pytest.raises(TypeError, match="np.max on a Tensor does not support initial="):
         np.max(x, initial=0.0)
+    with pytest.raises(TypeError, match="np.std on a Tensor does not support correction="):
+        np.std(x, correction=1)
+    with pytest.raises(TypeError, match="order='C' only"):
+        np.ravel(x, order="F")
 
 
 def test_concatenate_with_axis_none_flattens_as_numpy():

@@ -17,7 +17,7 @@ from op_table import OPS
 # Ops whose kinks or ties are not covered by the table (its strategies avoid them) and
 # are checked by an example below.
 CONVENTIONS_TESTED = {"relu", "abs", "clip", "clip_min", "clip_max", "max", "min",
-                      "maximum", "minimum"}
+                      "maximum", "minimum", "leaky_relu", "std"}
 
 
 def leaf(values, dtype=np.float64):
@@ -49,6 +49,25 @@ def test_abs_gradient_at_zero_is_zero():
     (g,) = grads_of(x.abs(), x, gy=[5.0, 7.0, 11.0])
     # sign(x) * gy = [-5, 0, 11]
     np.testing.assert_array_equal(g, [-5.0, 0.0, 11.0])
+
+
+def test_leaky_relu_gradient_at_zero_is_the_slope():
+    x = leaf([-1.0, 0.0, 2.0])
+    (g,) = grads_of(x.leaky_relu(0.2), x, gy=[5.0, 7.0, 11.0])
+    # d leaky_relu = [0.2 (x<0), 0.2 (the kink, as PyTorch), 1 (x>0)] times gy
+    np.testing.assert_allclose(g, [1.0, 1.4, 11.0], rtol=1e-15)
+
+
+def test_std_of_equal_values_has_zero_gradient():
+    # sqrt(var) has an infinite slope at var = 0; like torch.std, the gradient is 0 there
+    # (to first and second order), not nan.
+    x = leaf([[3.0, 3.0, 3.0], [1.0, 2.0, 4.0]])
+    y = x.std(axis=1)
+    (g,) = tg.grad(y.sum(), x, create_graph=True)
+    np.testing.assert_array_equal(g.data[0], [0.0, 0.0, 0.0])
+    assert np.all(np.isfinite(g.data[1]))
+    (h,) = tg.grad(g[0].sum(), x)
+    assert np.all(np.isfinite(h.data))
 
 
 def test_clip_passes_the_gradient_at_its_bounds():

@@ -495,3 +495,104 @@ def test_second_order_survives_data_set_to_a_numpy_scalar_by_hand():
     (h,) = tg.grad(g, x)
     assert h.item() == pytest.approx(6 * 1.5)
     assert np.asarray(x).shape == ()
+
+
+# --- std, logsumexp, squeeze / expand_dims, clone, leaky_relu, softplus ---
+
+
+def test_squeeze_of_an_axis_that_is_not_size_1_names_the_axis_and_the_shape():
+    x = tg.Tensor(np.zeros((2, 1, 3)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"squeeze: axis 0 has size 2, not 1 .*\(2, 1, 3\)"):
+        x.squeeze(0)
+    with pytest.raises(ValueError, match=r"axis -1 has size 3"):
+        x.squeeze((1, -1))
+    with pytest.raises(ValueError, match=r"axis 0 has size 2"):
+        np.squeeze(x, axis=0)
+
+
+def test_squeeze_and_expand_dims_axis_errors():
+    x = tg.Tensor(np.zeros((2, 1)))
+    with pytest.raises(np.exceptions.AxisError, match="squeeze: axis 2 is out of bounds"):
+        x.squeeze(2)
+    with pytest.raises(np.exceptions.AxisError, match="expand_dims: axis -4 is out of bounds"):
+        x.expand_dims(-4)
+    with pytest.raises(ValueError, match=r"repeated axis in \(1, -3\)"):
+        x.expand_dims((1, -3))
+    with pytest.raises(TypeError, match="axis must be an int or a tuple of ints, got 1.0"):
+        x.unsqueeze(1.0)
+
+
+def test_squeeze_and_expand_dims_shapes_match_numpy():
+    a = np.arange(6.0).reshape(1, 2, 1, 3)
+    x = tg.Tensor(a)
+    for axis in (None, 0, -2, (0, 2), [2]):
+        assert x.squeeze(axis).shape == np.squeeze(a, axis if axis is None else tuple(
+            np.atleast_1d(axis))).shape
+    for axis in (0, 4, -1, -5, (0, 1), (-1, 0)):
+        assert x.expand_dims(axis).shape == np.expand_dims(a, axis).shape
+    assert x.unsqueeze(-1).shape == (1, 2, 1, 3, 1)
+    s = tg.Tensor(3.0)  # 0-d: squeeze keeps it, expand_dims makes (1,)
+    assert s.squeeze().shape == () and s.expand_dims(0).shape == (1,)
+
+
+def test_std_errors_name_the_op_and_ddof():
+    x = tg.Tensor(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"std needs more than ddof=3 values along axis=1, got 3"):
+        x.std(axis=1, ddof=3)
+    with pytest.raises(np.exceptions.AxisError):
+        x.std(axis=2)
+
+
+def test_std_is_the_square_root_of_var_and_keeps_float32():
+    a = np.array([[1.0, 2.0, 4.0], [0.5, 0.5, 3.0]], dtype=np.float32)
+    y = tg.Tensor(a).std(axis=1, ddof=1, keepdims=True)
+    assert y.dtype == np.float32 and y.shape == (2, 1)
+    np.testing.assert_allclose(y.data, np.sqrt(((a - a.mean(1, keepdims=True)) ** 2).sum(
+        1, keepdims=True) / 2), rtol=1e-6)
+
+
+def test_logsumexp_is_stable_for_huge_values_in_float32():
+    x = tg.Tensor(np.array([[1000.0, 1000.0], [-1000.0, -1001.0]], dtype=np.float32),
+                  requires_grad=True)
+    y = x.logsumexp(axis=1)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, [1000 + np.log(2), -1000 + np.log1p(np.exp(-1.0))],
+                               rtol=1e-6)
+    y.sum().backward()  # the gradient is softmax along the axis
+    e = np.exp([-0.0, -1.0])
+    np.testing.assert_allclose(x.grad.data, [[0.5, 0.5], e / e.sum()], rtol=1e-6)
+
+
+def test_module_logsumexp_takes_lists_and_arrays():
+    values = [[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]]
+    expected = np.log(np.exp(np.array(values)).sum(axis=-1, keepdims=True))
+    for given in (values, np.array(values), tg.Tensor(values)):
+        y = tg.logsumexp(given, axis=-1, keepdims=True)
+        assert isinstance(y, tg.Tensor) and y.shape == (2, 1)
+        np.testing.assert_allclose(y.data, expected, rtol=1e-6)
+
+
+def test_clone_copies_the_data_and_passes_the_gradient():
+    x = tg.Tensor([1.0, 2.0], requires_grad=True)
+    y = x.clone()
+    assert y.requires_grad and y.dtype == x.dtype
+    y.data[0] = 7.0
+    assert x.data[0] == 1.0  # a copy, not a view
+    (y * tg.Tensor([3.0, 5.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 5.0])
+    ints = tg.Tensor([1, 2])
+    c = ints.clone()
+    assert c.dtype == ints.dtype and not c.requires_grad and c.data is not ints.data
+
+
+def test_leaky_relu_and_softplus_keep_float32_and_softplus_rejects_beta_zero():
+    import tinygrad_edu.nn.functional as F
+    x = tg.Tensor(np.array([-2.0, 0.0, 3.0], dtype=np.float32), requires_grad=True)
+    assert x.leaky_relu().dtype == np.float32 and F.leaky_relu(x, 0.2).dtype == np.float32
+    np.testing.assert_allclose(F.leaky_relu(x, 0.2).data, [-0.4, 0.0, 3.0], rtol=1e-6)
+    y = F.softplus(x, beta=2.0)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, np.log1p(np.exp(2 * x.data.astype(np.float64))) / 2,
+                               rtol=1e-6)
+    with pytest.raises(ValueError, match="softplus: beta must be nonzero, got 0"):
+        F.softplus(x, beta=0)

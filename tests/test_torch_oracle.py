@@ -2,13 +2,15 @@
 and second-order gradients (Hessian-vector products through create_graph=True) of every op
 PyTorch also has, on seeded random float64 inputs; then the kink and tie conventions.
 
-Names map as: clip -> clamp, var(ddof) -> var(correction=ddof), max(axis) -> amax,
-min(axis) -> amin, concatenate -> cat, transpose(axes) -> permute, swapaxes -> swapaxes.
+Names map as: clip -> clamp, var(ddof) -> var(correction=ddof), std(ddof) ->
+std(correction=ddof), max(axis) -> amax, min(axis) -> amin, concatenate -> cat,
+transpose(axes) -> permute, swapaxes -> swapaxes, expand_dims -> unsqueeze.
 """
 import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+import tinygrad_edu.nn.functional as F
 
 torch = pytest.importorskip("torch", reason="PyTorch not installed: oracle tests skipped")
 
@@ -111,6 +113,18 @@ UNARY = [
     case("tanh", lambda x: x.tanh(), torch.tanh, uniform((3, 4), -3, 3)),
     case("sigmoid", lambda x: x.sigmoid(), torch.sigmoid, uniform((3, 4), -6, 6)),
     case("relu", lambda x: x.relu(), torch.relu, uniform((3, 4))),
+    case("leaky_relu", lambda x: x.leaky_relu(), torch.nn.functional.leaky_relu, uniform((3, 4))),
+    case("leaky_relu-slope", lambda x: F.leaky_relu(x, 0.2),
+         lambda x: torch.nn.functional.leaky_relu(x, 0.2), uniform((3, 4))),
+    case("leaky_relu-negative-slope", lambda x: F.leaky_relu(x, negative_slope=-0.5),
+         lambda x: torch.nn.functional.leaky_relu(x, negative_slope=-0.5), uniform((3, 4))),
+    case("softplus", lambda x: F.softplus(x), torch.nn.functional.softplus, uniform((3, 4), -4, 4)),
+    case("softplus-beta", lambda x: F.softplus(x, beta=2.5),
+         lambda x: torch.nn.functional.softplus(x, beta=2.5), uniform((3, 4), -4, 4)),
+    # beta * x crosses the threshold inside the range: part of the output is linear.
+    case("softplus-threshold", lambda x: F.softplus(x, beta=2.0, threshold=1.0),
+         lambda x: torch.nn.functional.softplus(x, beta=2.0, threshold=1.0), uniform((3, 4))),
+    case("clone", lambda x: x.clone() * x, lambda x: x.clone() * x, uniform((3, 4))),
     case("clip", lambda x: x.clip(-0.5, 0.8), lambda x: torch.clamp(x, -0.5, 0.8), uniform((3, 4))),
     case("clip-min", lambda x: x.clip(min=-0.3), lambda x: torch.clamp(x, min=-0.3), uniform((3, 4))),
     case("clip-max", lambda x: x.clip(max=0.3), lambda x: torch.clamp(x, max=0.3), uniform((3, 4))),
@@ -238,6 +252,37 @@ def test_softmax_and_log_softmax(axis, seed):
              [uniform((3, 4, 2), -3, 3)], seed)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("ddof", [0, 1])
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", AXES, ids=str)
+def test_std(axis, keepdims, ddof, seed):
+    dims = _dims(axis, 3)
+    run_case(lambda x: x.std(axis=axis, keepdims=keepdims, ddof=ddof),
+             lambda x: torch.std(x, dim=dims, correction=ddof, keepdim=keepdims),
+             [uniform((2, 3, 4))], seed)
+
+
+def test_std_default_is_population_std_and_np_std_runs_it():
+    # Ours follows NumPy (ddof=0); torch.std's default is correction=1.
+    run_case(lambda x: x.std(), lambda x: torch.std(x, correction=0), [uniform((5,))], 0)
+    run_case(lambda x: np.std(x, axis=0, ddof=1), lambda x: torch.std(x, dim=0),
+             [uniform((4, 3))], 0)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", AXES, ids=str)
+def test_logsumexp(axis, keepdims, seed):
+    dims = _dims(axis, 3)
+    run_case(lambda x: x.logsumexp(axis=axis, keepdims=keepdims),
+             lambda x: torch.logsumexp(x, dim=dims, keepdim=keepdims), [uniform((2, 3, 4), -3, 3)],
+             seed)
+    run_case(lambda x: tg.logsumexp(x * x, axis=axis, keepdims=keepdims),
+             lambda x: torch.logsumexp(x * x, dim=dims, keepdim=keepdims),
+             [uniform((2, 3, 4))], seed)
+
+
 def test_softmax_default_axis_is_last():
     run_case(lambda x: x.softmax(), lambda x: torch.softmax(x, dim=-1), [uniform((2, 5))], 0)
     run_case(lambda x: x.log_softmax(), lambda x: torch.log_softmax(x, dim=-1), [uniform((2, 5))], 0)
@@ -260,6 +305,17 @@ SHAPE_OPS = [
     case("swapaxes", lambda x: x.swapaxes(0, 2), lambda x: torch.swapaxes(x, 0, 2), uniform((2, 3, 4))),
     case("broadcast_to", lambda x: x.broadcast_to(2, 3, 4), lambda x: x.expand(2, 3, 4),
          uniform((3, 1))),
+    case("squeeze", lambda x: x.squeeze(), torch.squeeze, uniform((2, 1, 3, 1))),
+    case("squeeze-axis", lambda x: x.squeeze(-1), lambda x: x.squeeze(-1), uniform((2, 1, 3, 1))),
+    case("squeeze-axes", lambda x: x.squeeze((1, 3)), lambda x: x.squeeze((1, 3)),
+         uniform((2, 1, 3, 1))),
+    case("np-squeeze", lambda x: np.squeeze(x, axis=1), lambda x: x.squeeze(1), uniform((2, 1, 3))),
+    case("unsqueeze", lambda x: x.unsqueeze(1), lambda x: x.unsqueeze(1), uniform((2, 3))),
+    case("unsqueeze-negative", lambda x: x.unsqueeze(-1), lambda x: x.unsqueeze(-1),
+         uniform((2, 3))),
+    case("expand_dims-tuple", lambda x: x.expand_dims((0, -1)),
+         lambda x: x.unsqueeze(0).unsqueeze(-1), uniform((2, 3))),
+    case("np-expand_dims", lambda x: np.expand_dims(x, 0), lambda x: x.unsqueeze(0), uniform((3,))),
     case("getitem-int", lambda x: x[1], lambda x: x[1], uniform((3, 4))),
     case("getitem-slices", lambda x: x[:, 1:3], lambda x: x[:, 1:3], uniform((3, 4))),
     case("getitem-step", lambda x: x[..., ::2], lambda x: x[..., ::2], uniform((2, 3, 5))),
@@ -451,6 +507,63 @@ def test_sigmoid_and_softmax_extremes():
     _first_order(lambda x: x.sigmoid(), torch.sigmoid, x)
     _first_order(lambda x: x.softmax(), lambda x: torch.softmax(x, -1), x)
     _first_order(lambda x: x.log_softmax(), lambda x: torch.log_softmax(x, -1), x)
+
+
+def test_leaky_relu_at_zero_takes_the_slope():
+    (g,) = _first_order(lambda x: x.leaky_relu(0.1),
+                        lambda x: torch.nn.functional.leaky_relu(x, 0.1), [-1.0, 0.0, 2.0])
+    np.testing.assert_allclose(g, [0.1, 0.1, 1.0])
+
+
+def _second_order(ours, theirs, a):
+    """The first and second derivatives (of sum(f'(x) * u)) of ours and torch's agree."""
+    u = np.random.default_rng(1).uniform(0.5, 1.5, np.shape(a))
+    x, xt = tg.Tensor(np.asarray(a), requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, yt = ours(x), theirs(xt)
+    _close(y, yt, "forward")
+    (g,) = tg.grad(y, x, grad_outputs=np.ones(y.shape), create_graph=True)
+    (gt,) = torch.autograd.grad(yt, xt, grad_outputs=torch.ones(yt.shape, dtype=torch.float64),
+                                create_graph=True)
+    _close(g, gt, "gradient")
+    (h,) = tg.grad((g * u).sum(), x)
+    (ht,) = torch.autograd.grad((gt * torch.tensor(u)).sum(), xt)
+    _close(h, ht, "second-order gradient")
+    return g.data, h.data
+
+
+def test_std_of_equal_values_has_gradient_zero_as_torch():
+    # sqrt(var) by the chain rule would give 0 * inf = nan; torch.std gives 0, so do we,
+    # to second order too. (Values chosen so that the mean is exact.)
+    a = np.array([[1.5, 1.5, 1.5], [1.0, 2.0, 4.0]])
+    g, h = _second_order(lambda x: x.std(axis=1), lambda x: torch.std(x, dim=1, correction=0), a)
+    np.testing.assert_array_equal(g[0], 0.0)
+    np.testing.assert_array_equal(h[0], 0.0)
+    assert np.isfinite(g).all() and np.isfinite(h).all()
+    g, _ = _second_order(lambda x: x.std(), lambda x: torch.std(x, correction=0), np.full(4, 2.0))
+    np.testing.assert_array_equal(g, 0.0)
+
+
+def test_logsumexp_extremes():
+    # Huge values (exp would overflow without the max shift) and infinities.
+    _first_order(lambda x: x.logsumexp(), lambda x: torch.logsumexp(x, 0),
+                 [1000.0, 999.0, -1000.0])
+    _first_order(lambda x: x.logsumexp(axis=1), lambda x: torch.logsumexp(x, 1),
+                 [[-800.0, -801.0], [700.0, 0.0]])
+    for values in ([np.inf, 1.0], [-np.inf, 0.5], [-np.inf, -np.inf]):
+        ours = tg.Tensor(np.array(values)).logsumexp()
+        _close(ours, torch.logsumexp(torch.tensor(values, dtype=torch.float64), 0), "forward")
+
+
+def test_softplus_extremes_and_threshold():
+    # Large |beta x| neither overflows nor loses the small tail; at the threshold itself
+    # the log branch is used (linear only where beta * x > threshold), as torch.
+    x = [-800.0, -30.0, 0.0, 9.5, 10.0, 10.5, 800.0]
+    for beta in (1.0, 2.0):
+        _first_order(lambda x: F.softplus(x, beta=beta),
+                     lambda x: torch.nn.functional.softplus(x, beta=beta), x)
+    _second_order(lambda x: F.softplus(x, beta=0.5, threshold=3.0),
+                  lambda x: torch.nn.functional.softplus(x, beta=0.5, threshold=3.0),
+                  np.array([-4.0, 0.0, 5.0, 6.5, 7.0]))
 
 
 def test_where_gradient_with_a_bad_branch_value():

@@ -1,4 +1,5 @@
-"""Module-level differentiable functions: concatenate, stack, where, maximum, minimum."""
+"""Module-level differentiable functions: concatenate, stack, where, maximum, minimum,
+logsumexp."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -54,3 +55,9 @@ def maximum(a: Any, b: Any) -> Tensor:
 def minimum(a: Any, b: Any) -> Tensor:
     """Element-wise minimum with broadcasting; at a tie each input gets half the gradient."""
     return Minimum.apply(_operand(a), _operand(b))
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """log(sum(exp(x))) over ``axis``, computed stably (``scipy.special.logsumexp``,
+    ``torch.logsumexp``); the gradient is softmax(x). See ``Tensor.logsumexp``."""
+    return (x if isinstance(x, Tensor) else Tensor(x)).logsumexp(axis=axis, keepdims=keepdims)

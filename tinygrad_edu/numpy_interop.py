@@ -90,6 +90,11 @@ def _var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **others):
     return _tensor(a).var(axis=axis, keepdims=keepdims, ddof=ddof)
 
 
+def _std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **others):
+    _unsupported("std", dtype=dtype, out=out, **others)
+    return _tensor(a).std(axis=axis, keepdims=keepdims, ddof=ddof)
+
+
 def _max(a, axis=None, out=None, keepdims=False, **others):
     _unsupported("max", out=out, **others)
     return _tensor(a).max(axis=axis, keepdims=keepdims)
@@ -104,6 +109,12 @@ def _reshape(a, shape=None, order="C", newshape=None, copy=None):
     if order != "C":
         raise TypeError(f"np.reshape on a Tensor supports order='C' only, got {order!r}")
     return _tensor(a).reshape(shape if shape is not None else newshape)
+
+
+def _ravel(a, order="C"):
+    if order != "C":
+        raise TypeError(f"np.ravel on a Tensor supports order='C' only, got {order!r}")
+    return _tensor(a).flatten()
 
 
 def _clip(a, a_min=None, a_max=None, out=None, min=None, max=None, **others):
@@ -125,11 +136,13 @@ def _join(join: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
 
 
 FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
-    np.dot: _dot, np.sum: _sum, np.mean: _mean, np.var: _var,
+    np.dot: _dot, np.sum: _sum, np.mean: _mean, np.var: _var, np.std: _std,
     np.max: _max, np.amax: _max, np.min: _min, np.amin: _min,
-    np.reshape: _reshape, np.clip: _clip, np.where: _where,
+    np.reshape: _reshape, np.ravel: _ravel, np.clip: _clip, np.where: _where,
     np.transpose: lambda a, axes=None: _tensor(a).transpose(axes),
     np.swapaxes: lambda a, axis1, axis2: _tensor(a).swapaxes(axis1, axis2),
+    np.squeeze: lambda a, axis=None: _tensor(a).squeeze(axis),
+    np.expand_dims: lambda a, axis: _tensor(a).expand_dims(axis),
     np.broadcast_to: lambda array, shape, subok=False: _tensor(array).broadcast_to(shape),
     np.concatenate: _join(concatenate, "concatenate"), np.stack: _join(stack, "stack"),
 }

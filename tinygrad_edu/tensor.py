@@ -144,6 +144,13 @@ class Tensor:
             return Cast.apply(self, dtype)
         return Tensor._wrap(self.data.astype(dtype))
 
+    def clone(self) -> "Tensor":
+        """A copy of the data that stays in the graph (PyTorch's name): y = x, dL/dx = dL/dy.
+
+        Changing the copy's data in place leaves this tensor unchanged.
+        """
+        return self.astype(self.data.dtype)
+
     def detach(self) -> "Tensor":
         """The same data (shared) outside the graph: it does not require grad."""
         # A new view, not the same ndarray object: Function.saved_tensors tells inputs
@@ -368,6 +375,11 @@ class Tensor:
         """max(x, 0) element-wise; d/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
         return ReLU.apply(self)
 
+    def leaky_relu(self, negative_slope: float = 0.01) -> "Tensor":
+        """x where x > 0, else negative_slope * x; d/dx = 1 where x > 0, else negative_slope
+        (the slope at x = 0, as PyTorch)."""
+        return LeakyReLU.apply(self, float(negative_slope))
+
     def clip(self, min: Any = None, max: Any = None) -> "Tensor":
         """Limit values to [min, max] (either may be None); gradient 1 inside, bounds included."""
         if min is None and max is None:
@@ -399,6 +411,20 @@ class Tensor:
         centered = self - self.mean(axis=axis, keepdims=True)
         return (centered * centered).sum(axis=axis, keepdims=keepdims) * (1.0 / (n - ddof))
 
+    def std(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> "Tensor":
+        """Standard deviation sqrt(var(x, ddof)); ddof=0 is NumPy's population std.
+
+        d std/dx_i = (x_i - mean) / ((n - ddof) std). Where all the values reduced are
+        equal (std = 0) the gradient is taken as 0, as ``torch.std`` does, instead of the
+        0 * inf = nan that sqrt(var) by the chain rule would give.
+        """
+        axis = _axis(axis)
+        n = _count(self.data.shape, axis)
+        if n - ddof <= 0:
+            raise ValueError(f"std needs more than ddof={ddof} values along axis={axis}, "
+                             f"got {n} (shape {self.shape})")
+        return SafeSqrt.apply(self.var(axis=axis, keepdims=keepdims, ddof=ddof))
+
     def max(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
         """Largest value over ``axis`` (as ``sum``); the gradient goes to the maximum, shared
         equally between ties (as ``torch.amax``)."""
@@ -417,6 +443,11 @@ class Tensor:
         """Index of the smallest value (no gradient)."""
         return Tensor._wrap(np.asarray(self.data.argmin(axis=axis)))
 
+    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+        """log(sum(exp(x))) over ``axis`` (as ``sum``), computed stably as
+        m + log(sum(exp(x - m))) with m = max(x); d/dx = softmax(x) over ``axis``."""
+        return LogSumExp.apply(self, _axis(axis), keepdims)
+
     def softmax(self, axis: int = -1) -> "Tensor":
         """exp(x) / sum(exp(x)) along ``axis`` (computed stably, as exp(x - max x))."""
         return Softmax.apply(self, axis)
@@ -434,6 +465,35 @@ class Tensor:
     def flatten(self) -> "Tensor":
         """All elements in one axis (a reshape to (size,))."""
         return Reshape.apply(self, (self.data.size,))
+
+    def squeeze(self, axis: Any = None) -> "Tensor":
+        """Remove size-1 axes (NumPy's ``squeeze``): all of them, or ``axis`` (an int or a
+        tuple; negative counts from the end). A reshape: the gradient is reshaped back.
+
+        Raises:
+            ValueError: an ``axis`` whose size is not 1 (PyTorch would leave it instead).
+        """
+        shape = self.data.shape
+        if axis is None:
+            return Reshape.apply(self, tuple(n for n in shape if n != 1))
+        axes = _normalize_axes(axis, len(shape), "squeeze")
+        for given, a in zip(axis if isinstance(axis, (tuple, list)) else (axis,), axes):
+            if shape[a] != 1:
+                raise ValueError(f"squeeze: axis {given} has size {shape[a]}, not 1 "
+                                 f"(tensor of shape {shape})")
+        return Reshape.apply(self, tuple(n for i, n in enumerate(shape) if i not in axes))
+
+    def expand_dims(self, axis: Any) -> "Tensor":
+        """Insert size-1 axes at ``axis`` (an int or a tuple) of the result, as NumPy's
+        ``expand_dims``: shape (2, 3) with axis=-1 gives (2, 3, 1). A reshape."""
+        ndim = self.data.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1)
+        axes = _normalize_axes(axis, ndim, "expand_dims")
+        rest = iter(self.data.shape)
+        return Reshape.apply(self, tuple(1 if i in axes else next(rest) for i in range(ndim)))
+
+    def unsqueeze(self, axis: int) -> "Tensor":
+        """PyTorch's name for ``expand_dims``: a size-1 axis inserted at ``axis``."""
+        return self.expand_dims(axis)
 
     def transpose(self, *axes: Any) -> "Tensor":
         """Permute axes as NumPy does; no axes reverses them."""
@@ -525,6 +585,21 @@ def _count(shape: tuple, axis: Any) -> int:
     return n
 
 
+def _normalize_axes(axis: Any, ndim: int, name: str) -> tuple:
+    """``axis`` (an int or a sequence of ints) as distinct axes in [0, ndim)."""
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    result = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"{name}: axis must be an int or a tuple of ints, got {axis!r}")
+        if not -ndim <= a < ndim:
+            raise np.exceptions.AxisError(int(a), ndim, msg_prefix=name)
+        result.append(int(a) % ndim)
+    if len(set(result)) != len(result):
+        raise ValueError(f"{name}: repeated axis in {axis!r}")
+    return tuple(result)
+
+
 def _shape_arg(shape: tuple) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
@@ -551,10 +626,11 @@ def _index(index: Any) -> Any:
 # The ops import Function, which imports this module: import them once Tensor exists.
 from . import autograd  # noqa: E402
 from .ops.elementwise import (  # noqa: E402
-    Abs, Add, Cast, Clip, Cos, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sin, Sqrt, Sub, Tanh,
+    Abs, Add, Cast, Clip, Cos, Div, Exp, LeakyReLU, Log, Mul, Neg, Pow, ReLU, SafeSqrt, Sigmoid,
+    Sin, Sqrt, Sub, Tanh,
 )
 from .ops.linalg import MatMul  # noqa: E402
 from .ops.nn import LogSoftmax, Softmax  # noqa: E402
-from .ops.reduce import Max, Min, Sum  # noqa: E402
+from .ops.reduce import LogSumExp, Max, Min, Sum  # noqa: E402
 from .ops.shape import BroadcastTo, GetItem, Reshape, Transpose  # noqa: E402
 from . import numpy_interop  # noqa: E402

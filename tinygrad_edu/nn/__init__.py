@@ -10,17 +10,24 @@
 """
 from .module import Module, Parameter
 from .layers import (
-    Dropout, Embedding, Flatten, Identity, Linear, ModuleList, ReLU, Sequential, Sigmoid, Tanh,
+    Dropout, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, ModuleList, ReLU,
+    Sequential, Sigmoid, Softmax, Tanh,
 )
-from .conv import Conv2d, MaxPool2d
-from .normalization import BatchNorm1d
-from .losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .losses import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss,
+    SmoothL1Loss,
+)
 from . import functional, init, utils
 
 __all__ = [
     "Module", "Parameter",
     "Linear", "Sequential", "ModuleList", "Identity", "ReLU", "Tanh", "Sigmoid",
-    "Dropout", "Flatten", "Embedding", "Conv2d", "MaxPool2d", "BatchNorm1d",
-    "MSELoss", "CrossEntropyLoss", "BCEWithLogitsLoss",
+    "LeakyReLU", "GELU", "Softmax", "LogSoftmax",
+    "Dropout", "Flatten", "Embedding", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm",
+    "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss",
+    "BCELoss", "BCEWithLogitsLoss",
     "functional", "init", "utils",
 ]

@@ -1,4 +1,5 @@
-"""Convolution and pooling layers for images in NCHW layout: Conv2d, MaxPool2d."""
+"""Convolution and pooling layers for images in NCHW layout: Conv2d, MaxPool2d, AvgPool2d,
+AdaptiveAvgPool2d."""
 from __future__ import annotations
 
 from typing import Any
@@ -131,3 +132,78 @@ class MaxPool2d(Module):
         if F._pair(self.dilation, "dilation", 1) != (1, 1):
             text += f", dilation={self.dilation}"
         return text
+
+
+class AvgPool2d(Module):
+    """The mean over each kh x kw window of an (N, C, H, W) input, per channel.
+
+    y[n, c, h, w] = sum over i < kh, j < kw of x_pad[n, c, sh*h + i, sw*w + j] / d with
+    zeros as padding and d = kh*kw (see ``F.avg_pool2d`` for the options that change d).
+
+    Args:
+        kernel_size: an int or a pair.
+        stride: defaults to ``kernel_size`` (windows side by side).
+        padding: zeros added on each side, at most half the kernel size (default 0).
+        ceil_mode: round the output size up, with a last, partial window (default False).
+        count_include_pad: count the padding in d (default True); if False, d is the
+            number of a window's positions inside the input.
+        divisor_override: if given, d for every window.
+
+    Shapes:
+        input (N, C, H, W) -> output (N, C, Ho, Wo), Ho = (H + 2 ph - kh) // sh + 1.
+
+    Example:
+        >>> nn.AvgPool2d(2)(tg.zeros(4, 8, 28, 28)).shape
+        (4, 8, 14, 14)
+    """
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+        F._pair(kernel_size, "kernel_size", 1)  # validate early, not at the first call
+        F._pair(self.stride, "stride", 1)
+        F._pair(padding, "padding", 0)
+        if divisor_override is not None:
+            _positive_int(divisor_override, "divisor_override")
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size (Ho, Wo), whatever the input's H and W.
+
+    Output row i averages input rows floor(i H / Ho) to ceil((i + 1) H / Ho) (exclusive),
+    columns likewise (PyTorch's windows). ``AdaptiveAvgPool2d(1)`` is global average
+    pooling, the mean of each channel: the usual head of a CNN before its last Linear.
+
+    Args:
+        output_size: an int or a pair (Ho, Wo); None in the pair keeps that input size.
+
+    Example:
+        >>> head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+        >>> head(tg.zeros(8, 64, 7, 7)).shape
+        (8, 10)
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        F._output_size(output_size)  # validate early, not at the first call
+        self.output_size = output_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"

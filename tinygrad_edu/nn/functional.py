@@ -14,15 +14,19 @@ from ..ops import affine as _affine
 from ..ops import conv as _conv
 from ..ops import elementwise as _ew
 from ..ops import embedding as _embedding
+from ..ops import gelu as _gelu
 from ..ops import loss as _loss
 from ..ops import nn as _nn_ops
+from ..ops import norm as _norm
 from ..ops.shape import GetItem as _GetItem
 from ..tensor import Tensor
 
 __all__ = [
-    "relu", "sigmoid", "tanh", "softmax", "log_softmax",
-    "linear", "dropout", "conv2d", "max_pool2d",
-    "cross_entropy", "mse_loss", "binary_cross_entropy_with_logits", "embedding",
+    "relu", "sigmoid", "tanh", "softmax", "log_softmax", "leaky_relu", "softplus", "gelu",
+    "linear", "dropout", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
+    "layer_norm",
+    "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "embedding",
 ]
 
 
@@ -77,6 +81,45 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     """x - log(sum(exp(x))) along ``axis``, computed stably."""
     return _nn_ops.LogSoftmax.apply(_tensor(x), axis)
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, else negative_slope * x, element-wise.
+
+    The gradient is 1 where x > 0, else negative_slope (also at x = 0, as PyTorch).
+    """
+    return _ew.LeakyReLU.apply(_tensor(x), float(negative_slope))
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta * x)) / beta element-wise, a smooth relu; x itself where
+    beta * x > threshold (PyTorch's semantics). Computed without overflow.
+
+    The gradient is sigmoid(beta * x), and 1 in the linear part.
+
+    Raises:
+        ValueError: if beta is 0.
+    """
+    if beta == 0:
+        raise ValueError(f"softplus: beta must be nonzero, got {beta}")
+    return _ew.Softplus.apply(_tensor(x), float(beta), float(threshold))
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """The Gaussian error linear unit x * Phi(x) element-wise, Phi the standard normal CDF.
+
+    Phi(x) = (1 + erf(x / sqrt(2))) / 2, computed to float64 accuracy without SciPy (see
+    ``tg.ops.gelu``); dy/dx = Phi(x) + x exp(-x^2 / 2) / sqrt(2 pi). With
+    ``approximate='tanh'``, PyTorch's approximation
+    0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) instead: 5-10x faster here (NumPy's
+    tanh is one pass, Phi about twenty), and within 5e-4 of the exact form.
+
+    Raises:
+        ValueError: if approximate is not 'none' or 'tanh'.
+    """
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return _gelu.GELU.apply(_tensor(x), approximate)
 
 
 # --- layers ---
@@ -227,6 +270,152 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0
     return _conv.MaxPool2d.apply(x, kernel, stride, padding, dilation)
 
 
+def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """The mean over each kh x kw window of x (N, C, H, W).
+
+    y[n, c, h, w] = sum over i < kh, j < kw of x_pad[n, c, sh*h + i, sw*w + j] / d, with
+    zeros as padding and d = kh*kw, as PyTorch. dL/dx spreads each output's gradient,
+    divided by d, evenly over its window.
+
+    Args:
+        kernel_size: an int or a pair.
+        stride: defaults to ``kernel_size`` (non-overlapping windows).
+        padding: zeros added on each side, at most half the kernel size (default 0).
+        ceil_mode: round the output size up, adding a last, partial window where the
+            input leaves one (default False).
+        count_include_pad: with padding, d counts the padded positions of a window
+            (default True, so d = kh*kw); if False, d is the number of its positions
+            inside x.
+        divisor_override: if given, d is this number for every window.
+
+    Returns:
+        (N, C, Ho, Wo) with Ho = (H + 2 ph - kh) // sh + 1 (rounded up with ceil_mode).
+
+    Example:
+        >>> F.avg_pool2d(tg.ones(1, 1, 4, 4), 2).shape
+        (1, 1, 2, 2)
+    """
+    x = _tensor(x)
+    kernel = _pair(kernel_size, "kernel_size", 1)
+    stride = kernel if stride is None else _pair(stride, "stride", 1)
+    padding = _pair(padding, "padding", 0)
+    if x.ndim != 4:
+        raise ValueError(f"avg_pool2d expects input of shape (N, C, H, W), got shape {x.shape}")
+    if padding[0] * 2 > kernel[0] or padding[1] * 2 > kernel[1]:
+        raise ValueError(f"padding must be at most half of kernel_size, got padding={padding} "
+                         f"for kernel_size={kernel}")
+    if divisor_override is not None:
+        divisor_override = _positive_int(divisor_override, "divisor_override")
+    _check_fits(x.shape, kernel, padding, "avg_pool2d")
+    geometry = _conv.avg_pool_geometry(x.shape, kernel, stride, padding, bool(ceil_mode),
+                                       bool(count_include_pad), divisor_override)
+    return _conv.AvgPool2d.apply(x, geometry)
+
+
+def adaptive_avg_pool2d(x: Tensor, output_size: Any) -> Tensor:
+    """Average pooling of x (N, C, H, W) to a given output size (Ho, Wo), as PyTorch.
+
+    Output row i averages the input rows from floor(i H / Ho) to ceil((i + 1) H / Ho)
+    (exclusive), columns likewise; so the windows cover the input, overlapping where
+    Ho does not divide H. As that averaging is separable, y = A x B^T with constant
+    matrices A (Ho, H) and B (Wo, W); output_size 1 is the global average (the mean over
+    H and W) and an output that divides the input is ``avg_pool2d`` with
+    kernel_size = stride = (H / Ho, W / Wo): both are computed so.
+
+    Args:
+        output_size: an int or a pair (Ho, Wo); None in the pair keeps that input size.
+
+    Example:
+        >>> F.adaptive_avg_pool2d(tg.randn(8, 64, 7, 7), 1).shape  # global average pooling
+        (8, 64, 1, 1)
+    """
+    x = _tensor(x)
+    if x.ndim != 4:
+        raise ValueError(f"adaptive_avg_pool2d expects input of shape (N, C, H, W), got "
+                         f"shape {x.shape}")
+    h, w = x.shape[2], x.shape[3]
+    sizes = _output_size(output_size)
+    ho, wo = h if sizes[0] is None else sizes[0], w if sizes[1] is None else sizes[1]
+    if (ho, wo) == (1, 1):
+        return x.mean(axis=(2, 3), keepdims=True)
+    if h % ho == 0 and w % wo == 0:
+        return avg_pool2d(x, (h // ho, w // wo))
+    rows, cols = _adaptive_matrix(ho, h, x.dtype), _adaptive_matrix(wo, w, x.dtype)
+    return Tensor(rows) @ x @ Tensor(cols.T)
+
+
+def _output_size(output_size: Any) -> tuple:
+    """adaptive_avg_pool2d's output_size as a pair of positive ints or None."""
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    if len(sizes) != 2 or not all(s is None or (_is_int(s) and s >= 1) for s in sizes):
+        raise ValueError(f"output_size must be a positive int or a pair of positive ints "
+                         f"(or None), got {output_size!r}")
+    return tuple(None if s is None else int(s) for s in sizes)
+
+
+def _adaptive_matrix(out: int, size: int, dtype: Any) -> np.ndarray:
+    """(out, size): row i averages positions floor(i size / out) to ceil((i+1) size / out)."""
+    matrix = np.zeros((out, size), dtype)
+    for i in range(out):
+        start, end = (i * size) // out, -((-(i + 1) * size) // out)
+        matrix[i, start:end] = 1.0 / (end - start)
+    return matrix
+
+
+# --- normalisation ---
+
+
+def layer_norm(x: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the last len(normalized_shape) axes, then scale and shift.
+
+    With m and v the mean and the biased (population) variance of x over those axes::
+
+        y = (x - m) / sqrt(v + eps) * weight + bias
+
+    One fused graph node (``tg.ops.norm.Normalize``), second order included.
+
+    Args:
+        x: input whose last axes are normalized_shape, e.g. (batch, tokens, features).
+        normalized_shape: an int (the last axis' size) or a tuple of the last axes' sizes.
+        weight, bias: of shape normalized_shape, or None (no scale / no shift).
+        eps: added to the variance (default 1e-5).
+
+    Raises:
+        ValueError: the last axes of x, or the shape of weight or bias, are not
+            normalized_shape.
+
+    Example:
+        >>> F.layer_norm(tg.randn(2, 5, 8), 8).shape
+        (2, 5, 8)
+    """
+    x = _tensor(x)
+    shape = _normalized_shape(normalized_shape)
+    k = len(shape)
+    if x.ndim < k or tuple(x.shape[x.ndim - k:]) != shape:
+        star = ", ".join(["*"] + [str(s) for s in shape])
+        raise ValueError(f"layer_norm: normalized_shape={shape} expects input of shape "
+                         f"({star}), got shape {x.shape}")
+    for name, param in (("weight", weight), ("bias", bias)):
+        if param is not None and tuple(param.shape) != shape:
+            raise ValueError(f"layer_norm: {name} must have shape {shape} (normalized_shape), "
+                             f"got shape {tuple(param.shape)}")
+    axes = tuple(range(x.ndim - k, x.ndim))
+    return _norm.Normalize.apply(x, weight, bias, axes, shape, float(eps))
+
+
+def _normalized_shape(normalized_shape: Any) -> tuple[int, ...]:
+    """An int or a sequence of ints as a non-empty tuple of positive ints."""
+    shape = ((normalized_shape,) if _is_int(normalized_shape) else tuple(normalized_shape)
+             if isinstance(normalized_shape, (tuple, list)) else ())
+    if not shape or not all(_is_int(s) and s > 0 for s in shape):
+        raise ValueError(f"normalized_shape must be a positive int or a non-empty tuple of "
+                         f"them, got {normalized_shape!r}")
+    return tuple(int(s) for s in shape)
+
+
 def _is_int(value: Any) -> bool:
     """A Python or NumPy integer, not a bool."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
@@ -308,43 +497,99 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
         >>> F.cross_entropy(logits, np.array([0]), weight=np.array([1.0, 2.0, 2.0]))
     """
     x = _tensor(input)
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
     _check_reduction(reduction)
+    t, weight, ignore_index, ignored = _class_targets(x, target, weight, ignore_index,
+                                                      "cross_entropy", "logits")
+    _check_label_smoothing(label_smoothing)
+    if weight is None and not ignored:  # the fast path: no option in use
+        return _loss.CrossEntropy.apply(x, t, reduction, float(label_smoothing))
+    return _loss.WeightedCrossEntropy.apply(x, t, reduction, float(label_smoothing), weight,
+                                            ignore_index)
+
+
+def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: Any, fn: str,
+                   scores: str) -> tuple[np.ndarray, np.ndarray | None, int, bool]:
+    """Check what cross_entropy and nll_loss share: the (N, C) input, the labels, the
+    class weights and ``ignore_index``, with PyTorch's rules.
+
+    Returns the labels (an integer ndarray of shape (N,)), the weights as a constant of
+    x's dtype (or None), ``ignore_index`` as an int, and whether some label equals it.
+    ``scores`` names what the input holds (logits, log-probabilities) in the messages.
+    """
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if x.ndim != 2:
-        raise ValueError(f"cross_entropy expects logits of shape (N, C), got shape {x.shape}")
+        raise ValueError(f"{fn} expects {scores} of shape (N, C), got shape {x.shape}")
     n, c = x.shape
     if t.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy expects integer class labels, got dtype {t.dtype}; "
+        raise TypeError(f"{fn} expects integer class labels, got dtype {t.dtype}; "
                         "pass integer class indices, e.g. tg.Tensor(labels, dtype=np.int64) "
                         "or np.asarray(labels).astype(np.int64)")
     if t.shape != (n,):
-        raise ValueError(f"cross_entropy: labels must have shape ({n},) for logits of shape "
+        raise ValueError(f"{fn}: labels must have shape ({n},) for {scores} of shape "
                          f"{x.shape}, got shape {t.shape}")
-    ignore_index = _int(ignore_index, "cross_entropy: ignore_index")
+    ignore_index = _int(ignore_index, f"{fn}: ignore_index")
     ignored = False  # does some label equal ignore_index?
     if n and (t.min() < 0 or t.max() >= c):
         out_of_range = ((t < 0) | (t >= c)) & (t != ignore_index)
         if out_of_range.any():
             allowed = "" if ignore_index == -100 else f" or equal ignore_index={ignore_index}"
-            raise ValueError(f"cross_entropy: label {t[out_of_range][0]} is out of range for "
+            raise ValueError(f"{fn}: label {t[out_of_range][0]} is out of range for "
                              f"{c} classes (labels must be in [0, {c - 1}]{allowed})")
         ignored = True
     elif n and 0 <= ignore_index < c:
         ignored = bool((t == ignore_index).any())
-    _check_label_smoothing(label_smoothing)
-    if weight is None and not ignored:  # the fast path: no option in use
-        return _loss.CrossEntropy.apply(x, t, reduction, float(label_smoothing))
     if weight is not None:
-        weight = _constant(weight, "weight", "cross_entropy")
+        weight = _constant(weight, "weight", fn)
         if weight.dtype.kind != "f":
-            raise ValueError(f"cross_entropy: weight must be a floating point array of shape "
+            raise ValueError(f"{fn}: weight must be a floating point array of shape "
                              f"({c},), got dtype {weight.dtype}")
         if weight.shape != (c,):
-            raise ValueError(f"cross_entropy: weight must have shape ({c},), one value per "
+            raise ValueError(f"{fn}: weight must have shape ({c},), one value per "
                              f"class of the input of shape {x.shape}, got shape {weight.shape}")
         weight = weight.astype(x.dtype, copy=False)
-    return _loss.WeightedCrossEntropy.apply(x, t, reduction, float(label_smoothing), weight,
-                                            int(ignore_index))
+    return t, weight, ignore_index, ignored
+
+
+def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of log-probabilities (N, C) at integer class labels (N,).
+
+    ``-input[range(N), target]`` averaged over the batch, one graph node;
+    ``nll_loss(log_softmax(x), t)`` equals ``cross_entropy(x, t)``. With class weights
+    w (1 if not given), k_n = 0 for a row whose label is ``ignore_index`` (else 1) and
+    a_n = k_n w[t_n]::
+
+        loss_n = -a_n input[n, t_n]
+        'mean': sum_n loss_n / sum_n a_n     'sum': sum_n loss_n     'none': (loss_n)
+        d loss_n / d input[n, c] = -a_n if c == t_n else 0
+
+    so 'mean' divides by the summed weight of the labels that count; if every label is
+    ignored it gives nan, as PyTorch. The options follow PyTorch (``weight`` may be the
+    third argument, the others are keyword-only).
+
+    Args:
+        input: log-probabilities (e.g. ``log_softmax(logits, axis=1)``), shape (N, C).
+        target: class indices in [0, C) (or ``ignore_index``), shape (N,), an integer
+            Tensor or array; no gradient.
+        weight: a rescaling of each class, a float array or Tensor of shape (C,), cast to
+            the input's dtype; a constant (no gradient).
+        ignore_index: a label value that contributes neither loss nor gradient and is
+            left out of the mean's denominator (default -100).
+        reduction: 'mean' (default), 'sum', or 'none' (the N losses).
+
+    Raises:
+        ValueError: wrong shapes, a label out of range, a bad reduction or weight.
+        TypeError: labels that are not integers, an ignore_index that is not an int.
+
+    Example:
+        >>> log_p = F.log_softmax(logits, axis=1)
+        >>> F.nll_loss(log_p, np.array([0, 2]))
+    """
+    x = _tensor(input)
+    _check_reduction(reduction)
+    t, weight, ignore_index, ignored = _class_targets(x, target, weight, ignore_index,
+                                                      "nll_loss", "log-probabilities")
+    return _loss.NLL.apply(x, t, reduction, weight, ignore_index if ignored else None)
 
 
 def _check_not_a_reduction(value: Any, name: str) -> None:
@@ -392,6 +637,90 @@ def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
     return _loss.MSE.apply(x, _target_like(x, target, "mse_loss"), reduction)
 
 
+def l1_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: mean(|input - target|).
+
+    loss = |x - z| element-wise; d loss / dx = sign(x - z) = -d loss / dz, 0 at x = z
+    (PyTorch's convention at the kink).
+
+    Args:
+        input: predictions.
+        target: values of the same shape (no silent broadcast); it gets a gradient if it
+            requires one.
+        reduction: 'mean' (default), 'sum' or 'none'.
+    """
+    x = _tensor(input)
+    _check_reduction(reduction)
+    return _loss.L1.apply(x, _target_like(x, target, "l1_loss"), reduction)
+
+
+def huber_loss(input: Tensor, target: Any, *, reduction: str = "mean",
+               delta: float = 1.0) -> Tensor:
+    """Huber loss: quadratic for small errors, linear (slope delta) for large ones.
+
+    With d = input - target::
+
+        loss = 0.5 d**2                   if |d| < delta
+               delta (|d| - delta / 2)    otherwise
+        d loss / d input = clip(d, -delta, delta) = -d loss / d target
+
+    Args:
+        input: predictions.
+        target: values of the same shape (no silent broadcast).
+        reduction: 'mean' (default), 'sum' or 'none'.
+        delta: where the loss turns from quadratic to linear, > 0 (default 1.0).
+
+    Raises:
+        ValueError: delta <= 0 or not finite, shapes that differ, a bad reduction.
+    """
+    x = _tensor(input)
+    _check_reduction(reduction)
+    delta = _threshold(delta, "delta", "huber_loss", allow_zero=False)
+    return _loss.Huber.apply(x, _target_like(x, target, "huber_loss"), reduction, delta, 1.0)
+
+
+def smooth_l1_loss(input: Tensor, target: Any, *, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    """Smooth L1 loss: ``huber_loss(input, target, delta=beta) / beta`` for beta > 0.
+
+    With d = input - target::
+
+        loss = 0.5 d**2 / beta            if |d| < beta
+               |d| - beta / 2             otherwise
+        d loss / d input = clip(d / beta, -1, 1) = -d loss / d target
+
+    beta = 0 is ``l1_loss`` (as PyTorch). Unlike Huber, the slope beyond beta is 1
+    whatever beta is.
+
+    Args:
+        input: predictions.
+        target: values of the same shape (no silent broadcast).
+        reduction: 'mean' (default), 'sum' or 'none'.
+        beta: where the loss turns from quadratic to linear, >= 0 (default 1.0).
+
+    Raises:
+        ValueError: beta < 0 or not finite, shapes that differ, a bad reduction.
+    """
+    x = _tensor(input)
+    _check_reduction(reduction)
+    beta = _threshold(beta, "beta", "smooth_l1_loss", allow_zero=True)
+    z = _target_like(x, target, "smooth_l1_loss")
+    if beta == 0.0:
+        return _loss.L1.apply(x, z, reduction)
+    return _loss.Huber.apply(x, z, reduction, beta, beta)
+
+
+def _threshold(value: Any, name: str, fn: str, allow_zero: bool) -> float:
+    """huber_loss's delta (> 0) or smooth_l1_loss's beta (>= 0) as a finite Python float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{fn}: {name} must be a number, got {value!r}")
+    value = float(value)
+    if not (np.isfinite(value) and (value >= 0.0 if allow_zero else value > 0.0)):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{fn}: {name} must be finite and {bound}, got {value!r}")
+    return value
+
+
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None, *,
                                      reduction: str = "mean", pos_weight: Any = None) -> Tensor:
     """Binary cross-entropy of sigmoid(input) against targets in [0, 1], computed stably.
@@ -423,19 +752,63 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     """
     x = _tensor(input)
     _check_reduction(reduction)
-    z = _target_like(x, target, "binary_cross_entropy_with_logits")
+    fn = "binary_cross_entropy_with_logits"
+    z = _target_like(x, target, fn)
     if pos_weight is None and weight is None:  # the fast path
         return _loss.BCEWithLogits.apply(x, z, reduction)
     return _loss.WeightedBCEWithLogits.apply(x, z, reduction,
-                                             _broadcast_weight(pos_weight, "pos_weight", x),
-                                             _broadcast_weight(weight, "weight", x))
+                                             _broadcast_weight(pos_weight, "pos_weight", x, fn),
+                                             _broadcast_weight(weight, "weight", x, fn))
 
 
-def _broadcast_weight(value: Any, name: str, x: Tensor) -> np.ndarray | None:
-    """A weight of binary_cross_entropy_with_logits as a constant of x's dtype."""
+def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, *,
+                         reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of probabilities in [0, 1] against targets in [0, 1].
+
+    PyTorch's loss, with each log clamped at -100 so that p = 0 or 1 gives a finite
+    loss; for p = input, z = target and the weight w (1 if not given)::
+
+        loss = -w [z max(log p, -100) + (1 - z) max(log(1 - p), -100)]
+        d loss / dp = w (p - z) / max(p (1 - p), 1e-12)
+        d loss / dz = -w log(p / (1 - p))     (+-inf at p = 0 or 1, as PyTorch)
+
+    On logits, ``binary_cross_entropy_with_logits`` is the stable choice: it never
+    rounds sigmoid(x) to 0 or 1.
+
+    Args:
+        input: probabilities p, any shape, every value in [0, 1].
+        target: same shape, values in [0, 1]; it gets a gradient if it requires one.
+        weight: w, a rescaling of each element's loss broadcast to the input's shape, a
+            constant cast to the input's dtype (no gradient, as PyTorch).
+        reduction: 'mean' (default, over all elements; not divided by the weights),
+            'sum' or 'none'.
+
+    Raises:
+        ValueError: an input or target value outside [0, 1] (or nan), a target shape
+            that differs from the input's, a weight that does not broadcast to it, a bad
+            reduction.
+    """
+    fn = "binary_cross_entropy"
+    x = _tensor(input)
+    _check_reduction(reduction)
+    z = _target_like(x, target, fn)
+    _check_probabilities(x.data, "input", fn, " (probabilities; for logits use "
+                                              "binary_cross_entropy_with_logits)")
+    _check_probabilities(z.data if isinstance(z, Tensor) else z, "target", fn, "")
+    return _loss.BCE.apply(x, z, reduction, _broadcast_weight(weight, "weight", x, fn))
+
+
+def _check_probabilities(values: np.ndarray, name: str, fn: str, hint: str) -> None:
+    """Every value in [0, 1] (nan is not), as PyTorch checks; the error names one outside."""
+    if values.size and not (values.min() >= 0.0 and values.max() <= 1.0):
+        bad = values[~((values >= 0.0) & (values <= 1.0))].flat[0]
+        raise ValueError(f"{fn}: every {name} value must be in [0, 1]{hint}, got {bad}")
+
+
+def _broadcast_weight(value: Any, name: str, x: Tensor, fn: str) -> np.ndarray | None:
+    """A weight of a binary cross-entropy (``fn``) as a constant of x's dtype."""
     if value is None:
         return None
-    fn = "binary_cross_entropy_with_logits"
     value = _constant(value, name, fn)
     if value.dtype.kind not in "biuf":
         raise ValueError(f"{fn}: {name} must be numeric, got dtype {value.dtype}")

@@ -1,4 +1,5 @@
-"""Loss modules: MSELoss, CrossEntropyLoss, BCEWithLogitsLoss (wrappers of ``functional``)."""
+"""Loss modules (wrappers of ``functional``): MSELoss, L1Loss, HuberLoss, SmoothL1Loss,
+CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss."""
 from __future__ import annotations
 
 from typing import Any
@@ -40,6 +41,67 @@ class MSELoss(_Loss):
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error, ``loss(input, target) = mean(|input - target|)``.
+
+    The gradient is sign(input - target) (0 where they are equal, as PyTorch), divided by
+    the number of elements for 'mean'. See ``F.l1_loss``.
+
+    Args:
+        reduction: 'mean' (default), 'sum' or 'none'; keyword-only.
+    """
+
+    def __init__(self, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class HuberLoss(_Loss):
+    """Huber loss: with d = input - target, 0.5 d**2 where |d| < delta, else
+    delta (|d| - delta / 2); less sensitive to outliers than MSE. See ``F.huber_loss``.
+
+    Args:
+        reduction: 'mean' (default), 'sum' or 'none'.
+        delta: the threshold between the quadratic and the linear part, > 0 (default 1.0).
+        Both keyword-only.
+    """
+
+    def __init__(self, *, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = F._threshold(delta, "delta", "HuberLoss", allow_zero=False)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+    def extra_repr(self) -> str:
+        delta = "" if self.delta == 1.0 else f"delta={self.delta}"
+        return ", ".join(part for part in (super().extra_repr(), delta) if part)
+
+
+class SmoothL1Loss(_Loss):
+    """Smooth L1 loss: with d = input - target, 0.5 d**2 / beta where |d| < beta, else
+    |d| - beta / 2 (Huber loss / beta; beta = 0 is L1). See ``F.smooth_l1_loss``.
+
+    Args:
+        reduction: 'mean' (default), 'sum' or 'none'.
+        beta: the threshold between the quadratic and the linear part, >= 0 (default 1.0).
+        Both keyword-only.
+    """
+
+    def __init__(self, *, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = F._threshold(beta, "beta", "SmoothL1Loss", allow_zero=True)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+    def extra_repr(self) -> str:
+        beta = "" if self.beta == 1.0 else f"beta={self.beta}"
+        return ", ".join(part for part in (super().extra_repr(), beta) if part)
 
 
 class CrossEntropyLoss(_Loss):
@@ -86,6 +148,63 @@ class CrossEntropyLoss(_Loss):
         smoothing = f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
         ignore = "" if self.ignore_index == -100 else f"ignore_index={self.ignore_index}"
         return ", ".join(part for part in (super().extra_repr(), smoothing, ignore) if part)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities (N, C) at integer class labels (N,).
+
+    ``loss = -input[n, label_n]`` averaged over the batch; ``NLLLoss()(log_softmax(x),
+    labels)`` equals ``CrossEntropyLoss()(x, labels)``. With class weights w and
+    a_n = 0 where label_n == ignore_index (else w[label_n])::
+
+        loss_n = -a_n input[n, label_n]      'mean': sum_n loss_n / sum_n a_n
+
+    See ``F.nll_loss``.
+
+    Args:
+        weight: per-class rescaling, a float array or Tensor of shape (C,) (no gradient);
+            kept as the buffer ``weight``. May be given by position.
+        ignore_index: labels equal to it add no loss and no gradient and are left out
+            of the mean (default -100).
+        reduction: 'mean' (default), 'sum' or 'none'.
+    """
+
+    def __init__(self, weight: Any = None, *, ignore_index: int = -100,
+                 reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.ignore_index = F._int(ignore_index, "ignore_index")
+        self.register_buffer("weight", _buffer(weight))
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
+                          reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        ignore = "" if self.ignore_index == -100 else f"ignore_index={self.ignore_index}"
+        return ", ".join(part for part in (super().extra_repr(), ignore) if part)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities in [0, 1] (e.g. after a Sigmoid) against
+    targets in [0, 1] of the same shape, PyTorch's loss with its logs clamped at -100::
+
+        loss = -w [z max(log p, -100) + (1 - z) max(log(1 - p), -100)]
+
+    ``BCEWithLogitsLoss`` on the logits is the numerically stable choice. See
+    ``F.binary_cross_entropy``.
+
+    Args:
+        weight: w, a rescaling of each element's loss, broadcast to the input (no
+            gradient); buffer ``weight``. May be given by position.
+        reduction: 'mean' (default), 'sum' or 'none'; keyword-only.
+    """
+
+    def __init__(self, weight: Any = None, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", _buffer(weight))
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):

@@ -270,3 +270,126 @@ class MaxPool2d(Function):
             gx = np.bincount(self.index.ravel(), weights=gy.ravel(), minlength=size)
             gx = gx.astype(gy.dtype, copy=False)
         return gx.reshape(self.x_shape), None, None, None, None
+
+
+# --- average pooling ---
+
+
+def _avg_pool_axis(size: int, kernel: int, stride: int, padding: int, ceil_mode: bool,
+                   count_include_pad: bool) -> tuple[int, int, np.ndarray]:
+    """Along one axis: the output length, the padding needed after the input, and how
+    many values each window averages (PyTorch's rules).
+
+    Window i covers positions [i*s - p, i*s - p + k) of the input. The output length is
+    (size + 2p - k) // s + 1, or rounded up with ``ceil_mode`` unless that last window
+    would start beyond the input and its padding. A window counts the padding it covers
+    if ``count_include_pad``, never what lies beyond the padding (only ceil_mode's last
+    window reaches there).
+    """
+    out = (size + 2 * padding - kernel + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    start = np.arange(out) * stride - padding
+    end = start + kernel
+    if count_include_pad:
+        count = np.minimum(end, size + padding) - start
+    else:
+        count = np.minimum(end, size) - np.maximum(start, 0)
+    after = max(padding, int(end[-1]) - size)  # zeros after the input: the last window fits
+    return out, after, count
+
+
+def avg_pool_geometry(x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple,
+                      ceil_mode: bool, count_include_pad: bool,
+                      divisor_override: int | None) -> tuple:
+    """What AvgPool2d needs to know about its windows: (x_shape, kernel, stride,
+    (top, bottom, left, right) padding, (Ho, Wo), scale), where scale is 1 / the divisor,
+    a number or an (Ho, Wo) array."""
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    ho, bottom, rows = _avg_pool_axis(x_shape[2], kh, sh, ph, ceil_mode, count_include_pad)
+    wo, right, cols = _avg_pool_axis(x_shape[3], kw, sw, pw, ceil_mode, count_include_pad)
+    if divisor_override:
+        scale = 1.0 / divisor_override
+    elif rows.min() == rows.max() == kh and cols.min() == cols.max() == kw:
+        scale = 1.0 / (kh * kw)  # every window full: one number
+    else:
+        scale = 1.0 / (rows[:, None] * cols)
+    return tuple(x_shape), kernel, stride, (ph, bottom, pw, right), (ho, wo), scale
+
+
+class AvgPool2d(Function):
+    """y[n, c, h, w] = sum over i < kh, j < kw of x_pad[n, c, s*h + i, s*w + j] / d[h, w].
+
+    x is (N, C, H, W) and x_pad is x with p zeros on each side (per axis); s the
+    stride. The divisor d is kh*kw (``count_include_pad``, the default), the number of
+    window positions inside x (``count_include_pad=False``), or ``divisor_override``;
+    ``ceil_mode`` adds a last, partial window where the input leaves one (it never
+    counts positions beyond the padding). ``geometry`` (from ``avg_pool_geometry``)
+    holds all that. The map is linear in x, so dL/dx is its adjoint: each output's
+    gradient divided by its d and added back onto every position of its window (the
+    padding's share dropped). Both directions take one pass per kernel offset over
+    output-sized arrays: faster than im2col, which copies every window.
+    """
+
+    def forward(self, x, geometry):
+        self.geometry = geometry
+        return _window_sum(x, geometry)
+
+    def backward(self, gy):
+        return window_spread(gy, self.geometry), None
+
+
+class AvgPool2dGrad(Function):
+    """y = AvgPool2d's backward applied to x (each value divided by its window's d and
+    spread over the window); linear, and its adjoint is the average pooling itself."""
+
+    def forward(self, gy, geometry):
+        self.geometry = geometry
+        return _window_spread(gy, geometry)
+
+    def backward(self, ggx):
+        return window_sum(ggx, self.geometry), None
+
+
+def window_sum(x, geometry: tuple):
+    """Average pooling of an ndarray, or the differentiable AvgPool2d of a Tensor."""
+    if isinstance(x, Tensor):
+        return AvgPool2d.apply(x, geometry)
+    return _window_sum(x, geometry)
+
+
+def window_spread(gy, geometry: tuple):
+    """AvgPool2d's backward of an ndarray, or the differentiable AvgPool2dGrad of a Tensor."""
+    if isinstance(gy, Tensor):
+        return AvgPool2dGrad.apply(gy, geometry)
+    return _window_spread(gy, geometry)
+
+
+def _window_sum(x: np.ndarray, geometry: tuple) -> np.ndarray:
+    """Each window's sum times its scale: the average pooling of an ndarray."""
+    _, (kh, kw), (sh, sw), (top, bottom, left, right), (ho, wo), scale = geometry
+    if top or bottom or left or right:
+        x = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    y = None
+    for i in range(kh):
+        for j in range(kw):
+            window = x[:, :, i:i + sh * ho:sh, j:j + sw * wo:sw]
+            if y is None:
+                y = window.copy()
+            else:
+                y += window
+    y *= scale
+    return y
+
+
+def _window_spread(gy: np.ndarray, geometry: tuple) -> np.ndarray:
+    """The adjoint of ``_window_sum``: each value times its scale, added onto its window."""
+    (n, c, h, w), (kh, kw), (sh, sw), (top, bottom, left, right), (ho, wo), scale = geometry
+    g = gy * scale
+    gx = np.zeros((n, c, top + h + bottom, left + w + right), dtype=g.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            gx[:, :, i:i + sh * ho:sh, j:j + sw * wo:sw] += g
+    if top or bottom or left or right:
+        gx = np.ascontiguousarray(gx[:, :, top:top + h, left:left + w])
+    return gx

@@ -211,6 +211,72 @@ class ReLU(Function):
         return gy * mask
 
 
+class LeakyReLU(Function):
+    """y = x where x > 0, else slope * x;  dy/dx = 1 where x > 0, else slope.
+
+    At the kink x = 0 the slope branch is taken (PyTorch's ``x > 0 ? 1 : slope``);
+    ``slope`` is a constant (any real, as PyTorch).
+    """
+
+    def forward(self, x, slope):
+        positive = x > 0
+        self.save_for_backward(np.where(positive, x.dtype.type(1), x.dtype.type(slope)))
+        return np.where(positive, x, x * slope)
+
+    def backward(self, gy):
+        (dydx,) = self.saved_tensors
+        return gy * dydx, None
+
+
+def _sigmoid(z):
+    """sigmoid(z) of an ndarray (stable, no overflow) or of a Tensor (differentiable)."""
+    if isinstance(z, np.ndarray):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1, e) / (1 + e)
+    return Sigmoid.apply(z)
+
+
+class Softplus(Function):
+    """y = log(1 + exp(beta x)) / beta, and y = x where beta x > threshold (PyTorch's);
+    dy/dx = sigmoid(beta x), and 1 in the linear part.
+
+    Computed as (max(z, 0) + log1p(exp(-|z|))) / beta with z = beta x: exp never
+    overflows. Above the threshold softplus differs from x by less than
+    exp(-threshold) / beta, which the linear part drops.
+    """
+
+    def forward(self, x, beta, threshold):
+        z = x * beta
+        linear = z > threshold
+        self.beta = beta
+        self.save_for_backward(x, linear)
+        soft = (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta
+        return np.where(linear, x, soft)
+
+    def backward(self, gy):
+        x, linear = self.saved_tensors
+        # np.where on a Tensor is tg.where: sigmoid(beta x) keeps its own gradient
+        # (beta s (1 - s)) for second order, the linear part gets 1.
+        return gy * np.where(linear, 1.0, _sigmoid(x * self.beta)), None, None
+
+
+class SafeSqrt(Function):
+    """y = sqrt(x) for x >= 0;  dy/dx = 1 / (2 y), taken as 0 where y = 0.
+
+    The true derivative at 0 is +inf; ``Tensor.std`` uses this so that the standard
+    deviation of equal values has gradient 0 instead of nan (as ``torch.std``).
+    """
+
+    def forward(self, x):
+        y = np.sqrt(x)
+        self.save_for_backward(y, y == 0)
+        return y
+
+    def backward(self, gy):
+        y, zero = self.saved_tensors
+        return gy * ~zero / (2 * (y + zero))
+
+
 class Abs(Function):
     """y = |x|;  dy/dx = sign(x) (0 at the kink x = 0, as PyTorch)."""
 

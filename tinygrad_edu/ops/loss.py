@@ -1,4 +1,5 @@
-"""Fused, numerically stable losses: cross-entropy, binary cross-entropy with logits, MSE.
+"""Fused, numerically stable losses: cross-entropy, negative log-likelihood, binary
+cross-entropy (on logits and on probabilities), MSE, L1, Huber / smooth L1.
 
 Each loss is one graph node: forward computes the loss with the stable formula, and the
 first-order backward is the closed-form gradient on saved arrays (fast). Under
@@ -143,6 +144,64 @@ class WeightedCrossEntropy(Function):
         return (p * self.r - self.q) * scale, None, None, None, None, None
 
 
+class NLL(Function):
+    """Negative log-likelihood of log-probabilities x (N, C) at integer labels t (N,).
+
+    With class weights w (1 if not given), k_n = 0 for a row whose label is the ignored
+    one (else 1) and a_n = k_n w[t_n]::
+
+        loss_n = -a_n x[n, t_n]
+        y = sum_n loss_n / sum_n a_n ('mean'), sum_n loss_n ('sum') or (loss_n) ('none')
+        dy/dx[n, c] = -a_n [c == t_n] (divided by sum_n a_n for 'mean')
+
+    y is linear in x, so the second derivative is 0; an ignored row gets loss and
+    gradient exactly 0, and 'mean' is nan when every label is ignored (0 / 0, as
+    PyTorch). ``ignore_index`` is None when no label equals it (then k_n = 1). The labels
+    and the weights get no gradient.
+    """
+
+    def forward(self, x, target, reduction, weight, ignore_index):
+        n = x.shape[0]
+        rows = np.arange(n)
+        if ignore_index is None:  # every row counts
+            label, keep = target, None
+            a = None if weight is None else weight[target]
+            picked = x[rows, label]
+        else:
+            keep = target != ignore_index
+            label = np.where(keep, target, 0)  # any valid index for the ignored rows
+            a = keep.astype(x.dtype) if weight is None else np.where(keep, weight[label], 0)
+            picked = np.where(keep, x[rows, label], 0)  # 0, not a * x: x may be -inf there
+        loss = -picked if a is None else -(a * picked)
+        total = n if a is None else a.sum()
+        # dy/dloss_n, the factor of -[c == t_n] in dy/dx
+        if reduction != "mean":
+            self.coef = 1.0 if a is None else a
+        elif keep is None:
+            self.coef = 1.0 / total if a is None else a / total
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):  # every label ignored
+                self.coef = np.where(keep, a / total, 0.0).astype(x.dtype)
+        self.rows, self.label = rows, label
+        self.x_shape, self.x_dtype = x.shape, x.dtype
+        self.reduction = reduction
+        if reduction != "mean":
+            return _reduce(loss, reduction)
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 = nan, as PyTorch
+            return np.asarray(loss.sum() / total, dtype=x.dtype)
+
+    def backward(self, gy):
+        scale = gy.reshape(-1) if self.reduction == "none" else gy
+        if isinstance(gy, Tensor):  # second order: the same scatter of the graph's gy
+            onehot = np.zeros(self.x_shape, self.x_dtype)
+            onehot[self.rows, self.label] = -self.coef
+            scale = scale.reshape(-1, 1) if self.reduction == "none" else scale
+            return onehot * scale, None, None, None, None
+        gx = np.zeros(self.x_shape, self.x_dtype)
+        gx[self.rows, self.label] = -(self.coef * scale)
+        return gx, None, None, None, None
+
+
 def _sigmoid(x):
     """sigmoid of an ndarray, exp(min(x, 0)) / (1 + exp(-|x|)) (no overflow), or of a Tensor.
 
@@ -235,6 +294,54 @@ class WeightedBCEWithLogits(Function):
         return gx, gz, None, None, None
 
 
+# PyTorch's floor for p (1 - p) in the gradient: 1e-12 as a float32, also for float64.
+_BCE_EPS = float(np.float32(1e-12))
+
+
+class BCE(Function):
+    """Binary cross-entropy of probabilities p in [0, 1] against targets z in [0, 1],
+    with optional element weights w (a constant broadcast to p's shape), PyTorch's way.
+
+    Each log is clamped at -100, so p = 0 or 1 gives a finite loss (at most 100 w)::
+
+        loss = -w [z max(log p, -100) + (1 - z) max(log(1 - p), -100)]
+        dloss/dp = w (p - z) / max(p (1 - p), eps)         eps = 1e-12
+        dloss/dz = w log((1 - p) / p) = -w logit(p)
+
+    which are PyTorch's formulas: at p = 0 or 1 the gradient for p is finite (about
+    +-1e12 w when z differs from p, 0 when z = p) and the one for z is +-inf. y is the
+    mean over all elements ('mean', not divided by the weights), the sum ('sum') or the
+    losses ('none'). Under ``create_graph`` backward composes the same formulas from
+    differentiable ops, so second order works (for 0 < p < 1).
+    """
+
+    def forward(self, p, z, reduction, weight):
+        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 next
+            log_p = np.maximum(np.log(p), -100.0)
+            log_1mp = np.maximum(np.log1p(-p), -100.0)
+        loss = (z - 1) * log_1mp - z * log_p
+        if weight is not None:
+            loss *= weight
+        self.reduction, self.weight = reduction, weight
+        self.save_for_backward(p, z)
+        return _reduce(loss, reduction)
+
+    def backward(self, gy):
+        p, z = self.saved_tensors
+        scale = _scale(gy, self.reduction, p.size, p.shape)
+        if self.weight is not None:
+            scale = scale * self.weight
+        needs = self.needs_input_grad
+        gp = gz = None
+        if needs[0]:
+            gp = (p - z) / np.maximum((1 - p) * p, _BCE_EPS) * scale
+        if needs[1]:
+            # p = 0 or 1: -logit(p) = +-inf (and inf * 0 = nan), as PyTorch
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gz = -np.log(p / (1 - p)) * scale
+        return gp, gz, None, None
+
+
 # --- regression ---
 
 
@@ -258,3 +365,65 @@ class MSE(Function):
         g = diff * (2 * _scale(gy, self.reduction, diff.size, diff.shape))
         needs = self.needs_input_grad
         return (g if needs[0] else None), (-g if needs[1] else None), None
+
+
+class L1(Function):
+    """Mean absolute error between x and the target z (same shape).
+
+    loss = |x - z| element-wise, then its mean ('mean'), sum ('sum') or nothing ('none');
+    dloss/dx = sign(x - z) = -dloss/dz, 0 at x = z (as PyTorch). The second derivative is
+    0 (the sign is piecewise constant), so under ``create_graph`` the gradient is the
+    saved sign times the graph's gy.
+    """
+
+    def forward(self, x, z, reduction):
+        diff = x - z
+        self.reduction = reduction
+        self.save_for_backward(diff)  # not an input: stays an ndarray under create_graph
+        return _reduce(np.abs(diff), reduction)
+
+    def backward(self, gy):
+        (diff,) = self.saved_tensors
+        g = np.sign(diff) * _scale(gy, self.reduction, diff.size, diff.shape)
+        needs = self.needs_input_grad
+        return (g if needs[0] else None), (-g if needs[1] else None), None
+
+
+class Huber(Function):
+    """Huber loss with threshold delta, divided by b: PyTorch's huber_loss and smooth_l1_loss.
+
+    With d = x - z (same shapes) and the slope s = delta / b::
+
+        loss = 0.5 d**2 / b               if |d| < delta
+               s (|d| - delta / 2)        otherwise
+        dloss/dx = -dloss/dz = d / b if |d| < delta else s sign(d)  =  clip(d / b, -s, s)
+
+    ``huber_loss(delta)`` is b = 1 (quadratic near 0, slope delta beyond);
+    ``smooth_l1_loss(beta)`` is delta = b = beta (slope 1), i.e. huber_loss / beta. The
+    loss and its gradient are continuous; the second derivative is 1 / b for |d| < delta
+    and 0 from |d| = delta on (PyTorch's convention at the kink). y is the mean
+    ('mean'), the sum ('sum') or the losses ('none').
+    """
+
+    def forward(self, x, z, reduction, delta, divisor):
+        diff = x - z
+        abs_diff = np.abs(diff)
+        slope = delta / divisor  # exactly delta for Huber, exactly 1 for smooth L1
+        loss = np.where(abs_diff < delta, diff * diff * (0.5 / divisor),
+                        slope * (abs_diff - 0.5 * delta))
+        self.reduction, self.delta, self.divisor, self.slope = reduction, delta, divisor, slope
+        self.save_for_backward(x, z, diff)
+        return _reduce(loss, reduction)
+
+    def backward(self, gy):
+        x, z, diff = self.saved_tensors
+        scale = _scale(gy, self.reduction, diff.size, diff.shape)
+        if isinstance(gy, Tensor):  # second order: d / b inside, the constant s sign(d) beyond
+            inside = np.abs(diff) < self.delta
+            outside = np.where(inside, 0.0, self.slope * np.sign(diff)).astype(diff.dtype)
+            g = ((x - z) * (inside / self.divisor).astype(diff.dtype) + outside) * scale
+        else:
+            g = diff if self.divisor == 1.0 else diff / self.divisor
+            g = np.clip(g, -self.slope, self.slope) * scale
+        needs = self.needs_input_grad
+        return (g if needs[0] else None), (-g if needs[1] else None), None, None, None

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..function import Function
+from ..tensor import Tensor
 from .shape import broadcast_to
 
 
@@ -50,3 +51,33 @@ class Min(Max):
     """y = min of x over ``axis``;  dL/dx = dL/dy at the minimum (ties share it equally)."""
 
     reduce = staticmethod(np.min)
+
+
+class LogSumExp(Function):
+    """y = log(sum(exp(x))) over ``axis``;  dL/dx = dL/dy * softmax(x), the softmax taken
+    over ``axis`` (it is exp(x - y)).
+
+    Computed as m + log(sum(exp(x - m))) with m = max(x) over ``axis``: exp never
+    overflows, and the log never sees 0 unless every value is -inf. An infinite m is
+    replaced by 0 (so +inf gives +inf and all -inf gives -inf, as ``torch.logsumexp``).
+    The gradient is e / sum(e) with e = exp(x - m), not exp(x - y): y is rounded at the
+    scale of max(x), which would cost float32 all its digits for large x.
+    """
+
+    def forward(self, x, axis, keepdims):
+        m = x.max(axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
+        e = np.exp(x - m)
+        total = e.sum(axis=axis, keepdims=True)
+        with np.errstate(divide="ignore"):  # log(0) = -inf: every value was -inf
+            y = np.log(total) + m
+        self.axis, self.m = axis, m
+        self.save_for_backward(x, e, total)
+        return y if keepdims else np.squeeze(y, axis=axis)
+
+    def backward(self, gy):
+        x, e, total = self.saved_tensors
+        if isinstance(x, Tensor):  # create_graph: e as a function of x, for second order
+            e = np.exp(x - self.m)
+            total = e.sum(axis=self.axis, keepdims=True)
+        return gy.reshape(self.m.shape) * (e / total), None, None
