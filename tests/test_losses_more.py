@@ -310,7 +310,8 @@ def torch_nll(x, labels, reduction, g, kwargs):
 def test_nll_loss_matches_torch_and_the_numpy_formula(reduction, option, data):
     x, labels, kwargs = data.draw(nll_cases(*NLL_OPTIONS[option]))
     xt = leaf(x)
-    with np.errstate(all="raise"):  # every label ignored: nan without a warning
+    # every label ignored: nan without a warning (underflow is harmless)
+    with np.errstate(divide="raise", over="raise", invalid="raise"):
         y = F.nll_loss(xt, labels, reduction=reduction, **kwargs)
         g = upstream(y.shape)
         y.backward(g)
@@ -528,7 +529,7 @@ def test_bce_at_p_zero_and_one_matches_torch(reduction, dtype):
     p = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.3], dtype)
     z = np.array([1.0, 0.0, 0.0, 1.0, 0.5, 0.25, 0.6], dtype)
     pt, zt = tg.Tensor(p, requires_grad=True), tg.Tensor(z, requires_grad=True)
-    with np.errstate(all="raise"):
+    with np.errstate(divide="raise", over="raise", invalid="raise"):
         y = F.binary_cross_entropy(pt, zt, reduction=reduction)
         g = np.ones(y.shape, dtype)
         y.backward(g)
@@ -624,3 +625,50 @@ def test_bce_errors():
     with pytest.raises(TypeError, match="positional argument"):
         nn.BCELoss(None, "sum")
     assert fn(leaf(np.zeros((0, 3))), np.zeros((0, 3)), reduction="sum").item() == 0.0
+
+
+# --- empty batches and infinite differences (found by a bug hunt against torch) ---
+
+EMPTY_BATCH_LOSSES = {
+    "mse": (lambda x, t: F.mse_loss(x, t), "mse_loss", "float"),
+    "l1": (lambda x, t: F.l1_loss(x, t), "l1_loss", "float"),
+    "huber": (lambda x, t: F.huber_loss(x, t), "huber_loss", "float"),
+    "smooth_l1": (lambda x, t: F.smooth_l1_loss(x, t), "smooth_l1_loss", "float"),
+    "bce_logits": (lambda x, t: F.binary_cross_entropy_with_logits(x, t),
+                   "binary_cross_entropy_with_logits", "float"),
+    "bce": (lambda x, t: F.binary_cross_entropy(x, t), "binary_cross_entropy", "float"),
+    "cross_entropy": (lambda x, t: F.cross_entropy(x, t), "cross_entropy", "label"),
+    "nll": (lambda x, t: F.nll_loss(x, t), "nll_loss", "label"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_BATCH_LOSSES))
+def test_mean_over_an_empty_batch_is_nan_with_an_empty_gradient_as_torch(name):
+    torch = get_torch()
+    ours, theirs, target_kind = EMPTY_BATCH_LOSSES[name]
+    x = np.zeros((0, 3))
+    t = np.zeros(0, np.int64) if target_kind == "label" else np.zeros((0, 3))
+    xt = leaf(x)
+    # and no NumPy warning on the way
+    with np.errstate(divide="raise", over="raise", invalid="raise"):
+        y = ours(xt, t)
+        y.backward()
+    x_t = torch.tensor(x, requires_grad=True)
+    y_t = getattr(torch.nn.functional, theirs)(x_t, torch.tensor(t))
+    y_t.backward()
+    assert np.isnan(y.item()) and np.isnan(y_t.item())
+    assert xt.grad.shape == tuple(x_t.grad.shape) == (0, 3)
+
+
+@pytest.mark.parametrize("loss, kwargs", [(F.huber_loss, {}), (F.huber_loss, {"delta": 2.0}),
+                                          (F.smooth_l1_loss, {"beta": 0.5})])
+def test_huber_gradient_at_an_infinite_difference_in_both_orders(loss, kwargs):
+    torch = get_torch()
+    a = np.array([np.inf, -np.inf, 3.0])
+    x, x_t = leaf(a), torch.tensor(a, requires_grad=True)
+    (g_t,) = torch.autograd.grad(getattr(torch.nn.functional, loss.__name__)(
+        x_t, torch.zeros(3, dtype=torch.float64), reduction="sum", **kwargs), x_t)
+    for create_graph in (False, True):
+        (g,) = tg.grad(loss(x, np.zeros(3), reduction="sum", **kwargs), x,
+                       create_graph=create_graph)
+        np.testing.assert_array_equal(g.data, g_t.numpy())

@@ -498,3 +498,40 @@ def test_small_cnn_and_transformer_block_gradcheck_through_every_parameter():
                         nn.Linear(6, 4, dtype=F64), nn.Softmax())
     tokens = leaf(np.random.default_rng(6).standard_normal((2, 3, 4)))
     tg.gradcheck(lambda x, *params: mlp(x), [tokens] + list(mlp.parameters()))
+
+
+# --- edge cases found by a bug hunt against torch ---
+
+
+@pytest.mark.parametrize("make, shape", [(lambda: nn.BatchNorm1d(3), (0, 3)),
+                                         (lambda: nn.BatchNorm2d(3), (0, 3, 2, 2)),
+                                         (lambda: nn.BatchNorm2d(3), (2, 3, 0, 2)),
+                                         (lambda: nn.LayerNorm(3), (0, 3))])
+def test_normalising_an_empty_batch_in_eval_mode_gives_an_empty_output(make, shape):
+    layer = make().eval()
+    x = tg.Tensor(np.zeros(shape), requires_grad=True)
+    y = layer(x)
+    assert y.shape == shape
+    y.sum().backward()
+    assert x.grad.shape == shape
+
+
+@pytest.mark.parametrize("size, kernel, stride, padding", [
+    (3, 2, 2, 0), (1, 2, 2, 0), (5, 3, 3, 1), (4, 4, 3, 2), (2, 3, 2, 1)])
+def test_avg_pool_ceil_mode_keeps_partial_windows_as_torch(size, kernel, stride, padding):
+    torch = torch_or_skip()
+    x = np.arange(float(size * (size + 1))).reshape(1, 1, size, size + 1)
+    ours, theirs = tg.Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y = F.avg_pool2d(ours, kernel, stride, padding, ceil_mode=True)
+    y_t = torch.nn.functional.avg_pool2d(theirs, kernel, stride, padding, ceil_mode=True)
+    np.testing.assert_allclose(y.data, y_t.detach().numpy(), rtol=RTOL, atol=ATOL)
+    g = np.arange(1.0, y.data.size + 1).reshape(y.shape)
+    y.backward(g)
+    y_t.backward(torch.tensor(g))
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=RTOL, atol=ATOL)
+
+
+def test_avg_pool_ceil_mode_still_refuses_a_kernel_that_leaves_no_window():
+    # (torch: "Output size is too small")
+    with pytest.raises(ValueError, match="avg_pool2d: kernel 4 is larger than the padded input"):
+        F.avg_pool2d(tg.zeros(1, 1, 1, 1), 4, stride=1, ceil_mode=True)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+import tinygrad_edu.nn.functional as F
 from tinygrad_edu.factories import generator
 
 
@@ -596,3 +597,12 @@ def test_leaky_relu_and_softplus_keep_float32_and_softplus_rejects_beta_zero():
                                rtol=1e-6)
     with pytest.raises(ValueError, match="softplus: beta must be nonzero, got 0"):
         F.softplus(x, beta=0)
+
+
+@pytest.mark.parametrize("bad", [None, "0.2", True])
+def test_activation_hyper_parameters_must_be_numbers(bad):
+    x = tg.Tensor([1.0, -1.0])
+    with pytest.raises(TypeError, match=f"negative_slope must be a number, got {bad!r}"):
+        F.leaky_relu(x, bad)
+    with pytest.raises(TypeError, match=f"softplus: beta must be a number, got {bad!r}"):
+        F.softplus(x, bad)

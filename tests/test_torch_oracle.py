@@ -552,6 +552,9 @@ def test_logsumexp_extremes():
     for values in ([np.inf, 1.0], [-np.inf, 0.5], [-np.inf, -np.inf]):
         ours = tg.Tensor(np.array(values)).logsumexp()
         _close(ours, torch.logsumexp(torch.tensor(values, dtype=torch.float64), 0), "forward")
+    empty = np.zeros((2, 0))  # over an empty axis: -inf
+    _close(tg.Tensor(empty).logsumexp(axis=1), torch.logsumexp(torch.tensor(empty), 1),
+           "forward")
 
 
 def test_softplus_extremes_and_threshold():

@@ -4,6 +4,7 @@ Every method here is one line that calls an op from ``ops/``; the math lives the
 """
 from __future__ import annotations
 
+import numbers
 import operator
 from typing import Any, Callable, Iterator
 
@@ -378,7 +379,7 @@ class Tensor:
     def leaky_relu(self, negative_slope: float = 0.01) -> "Tensor":
         """x where x > 0, else negative_slope * x; d/dx = 1 where x > 0, else negative_slope
         (the slope at x = 0, as PyTorch)."""
-        return LeakyReLU.apply(self, float(negative_slope))
+        return LeakyReLU.apply(self, _real(negative_slope, "negative_slope"))
 
     def clip(self, min: Any = None, max: Any = None) -> "Tensor":
         """Limit values to [min, max] (either may be None); gradient 1 inside, bounds included."""
@@ -545,6 +546,13 @@ def _operand(x: Any) -> Any:
 
 def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else _operand(x)
+
+
+def _real(value: Any, name: str) -> float:
+    """A hyper-parameter that must be a real number (not a bool or a string), as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    return float(value)
 
 
 def _compare(op: Callable, x: Tensor, other: Any) -> Any:

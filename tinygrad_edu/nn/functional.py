@@ -19,7 +19,7 @@ from ..ops import loss as _loss
 from ..ops import nn as _nn_ops
 from ..ops import norm as _norm
 from ..ops.shape import GetItem as _GetItem
-from ..tensor import Tensor
+from ..tensor import Tensor, _real
 
 __all__ = [
     "relu", "sigmoid", "tanh", "softmax", "log_softmax", "leaky_relu", "softplus", "gelu",
@@ -88,7 +88,7 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
 
     The gradient is 1 where x > 0, else negative_slope (also at x = 0, as PyTorch).
     """
-    return _ew.LeakyReLU.apply(_tensor(x), float(negative_slope))
+    return _tensor(x).leaky_relu(negative_slope)
 
 
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -100,9 +100,10 @@ def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     Raises:
         ValueError: if beta is 0.
     """
+    beta, threshold = _real(beta, "softplus: beta"), _real(threshold, "softplus: threshold")
     if beta == 0:
         raise ValueError(f"softplus: beta must be nonzero, got {beta}")
-    return _ew.Softplus.apply(_tensor(x), float(beta), float(threshold))
+    return _ew.Softplus.apply(_tensor(x), beta, threshold)
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
@@ -308,7 +309,8 @@ def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0
                          f"for kernel_size={kernel}")
     if divisor_override is not None:
         divisor_override = _positive_int(divisor_override, "divisor_override")
-    _check_fits(x.shape, kernel, padding, "avg_pool2d")
+    if not ceil_mode:  # with ceil_mode a partial last window counts (checked below)
+        _check_fits(x.shape, kernel, padding, "avg_pool2d")
     geometry = _conv.avg_pool_geometry(x.shape, kernel, stride, padding, bool(ceil_mode),
                                        bool(count_include_pad), divisor_override)
     return _conv.AvgPool2d.apply(x, geometry)

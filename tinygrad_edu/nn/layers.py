@@ -3,7 +3,6 @@ Flatten, Embedding."""
 from __future__ import annotations
 
 import math
-import numbers
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator
 
@@ -12,7 +11,7 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..ops import elementwise as _ew
 from ..ops.affine import Affine
-from ..tensor import Tensor
+from ..tensor import Tensor, _real
 from . import functional as F
 from .functional import _positive_int
 from . import init
@@ -265,8 +264,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
-            raise TypeError(f"negative_slope must be a number, got {negative_slope!r}")
+        _real(negative_slope, "negative_slope")
         self.negative_slope = negative_slope
 
     def forward(self, x: Tensor) -> Tensor:
@@ -363,8 +361,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, numbers.Real):
-            raise TypeError(f"dropout probability must be a number, got {p!r}")
+        _real(p, "dropout probability")
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability must be in [0, 1], got {p!r}")
         self.p = float(p)

@@ -289,6 +289,9 @@ def _avg_pool_axis(size: int, kernel: int, stride: int, padding: int, ceil_mode:
     out = (size + 2 * padding - kernel + (stride - 1 if ceil_mode else 0)) // stride + 1
     if ceil_mode and (out - 1) * stride >= size + padding:
         out -= 1
+    if out < 1:
+        raise ValueError(f"avg_pool2d: kernel {kernel} is larger than the padded input "
+                         f"(size {size} with padding {padding})")
     start = np.arange(out) * stride - padding
     end = start + kernel
     if count_include_pad:

@@ -16,6 +16,8 @@ from ..tensor import Tensor
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean":
+        if not loss.size:  # an empty batch: nan, as PyTorch (and no NumPy warning)
+            return np.full((), np.nan, dtype=loss.dtype)
         return np.asarray(loss.sum() / loss.size)  # = loss.mean(), without its Python overhead
     if reduction == "sum":
         return np.asarray(loss.sum())
@@ -25,7 +27,7 @@ def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
 def _scale(gy, reduction: str, size: int, shape: tuple):
     """dL/d(loss element): gy / size ('mean'), gy ('sum'), or gy shaped to broadcast ('none')."""
     if reduction == "mean":
-        return gy * (1.0 / size)
+        return gy * (1.0 / size if size else 0.0)  # an empty batch: an empty gradient
     if reduction == "sum":
         return gy
     return gy.reshape(shape)
@@ -178,7 +180,8 @@ class NLL(Function):
         if reduction != "mean":
             self.coef = 1.0 if a is None else a
         elif keep is None:
-            self.coef = 1.0 / total if a is None else a / total
+            with np.errstate(divide="ignore", invalid="ignore"):  # an empty batch: nan
+                self.coef = np.divide(1.0, total) if a is None else a / total
         else:
             with np.errstate(divide="ignore", invalid="ignore"):  # every label ignored
                 self.coef = np.where(keep, a / total, 0.0).astype(x.dtype)
@@ -420,8 +423,8 @@ class Huber(Function):
         scale = _scale(gy, self.reduction, diff.size, diff.shape)
         if isinstance(gy, Tensor):  # second order: d / b inside, the constant s sign(d) beyond
             inside = np.abs(diff) < self.delta
-            outside = np.where(inside, 0.0, self.slope * np.sign(diff)).astype(diff.dtype)
-            g = ((x - z) * (inside / self.divisor).astype(diff.dtype) + outside) * scale
+            outside = (self.slope * np.sign(diff)).astype(diff.dtype)
+            g = np.where(inside, (x - z) * (1.0 / self.divisor), outside) * scale
         else:
             g = diff if self.divisor == 1.0 else diff / self.divisor
             g = np.clip(g, -self.slope, self.slope) * scale

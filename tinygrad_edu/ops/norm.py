@@ -94,7 +94,8 @@ class Normalize(Function):
         self.param_axes = tuple(i for i in range(x.ndim)
                                 if i < lead or param_shape[i - lead] == 1)
         self.axes, self.param_shape, self.eps, self.fixed = axes, param_shape, eps, fixed
-        self.inv_n = 1.0 / _count(x.shape, axes)
+        n = _count(x.shape, axes)
+        self.inv_n = 1.0 / n if n else 0.0  # an empty batch: nothing to average
         self.mean = mean  # a constant only when fixed
         self.bias_shape = None if bias is None else bias.shape
         self.save_for_backward(x, weight, xhat, rstd)

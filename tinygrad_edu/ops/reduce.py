@@ -65,7 +65,7 @@ class LogSumExp(Function):
     """
 
     def forward(self, x, axis, keepdims):
-        m = x.max(axis=axis, keepdims=True)
+        m = x.max(axis=axis, keepdims=True, initial=-np.inf)  # -inf over an empty axis
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         e = np.exp(x - m)
         total = e.sum(axis=axis, keepdims=True)
