@@ -535,3 +535,18 @@ def test_avg_pool_ceil_mode_still_refuses_a_kernel_that_leaves_no_window():
     # (torch: "Output size is too small")
     with pytest.raises(ValueError, match="avg_pool2d: kernel 4 is larger than the padded input"):
         F.avg_pool2d(tg.zeros(1, 1, 1, 1), 4, stride=1, ceil_mode=True)
+
+
+def test_avg_pool_gradient_keeps_float32_with_unequal_divisors():
+    x = tg.randn(1, 1, 5, 5, requires_grad=True)
+    y = F.avg_pool2d(x, 2, padding=1, ceil_mode=True, count_include_pad=False)
+    y.sum().backward()
+    assert y.dtype == x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("bad", [0.0, -1e-5])
+def test_normalisation_eps_must_be_positive_everywhere(bad):
+    for make in (lambda: nn.LayerNorm(3, eps=bad), lambda: nn.BatchNorm1d(3, eps=bad),
+                 lambda: F.layer_norm(tg.zeros(2, 3), 3, eps=bad)):
+        with pytest.raises(ValueError, match=f"eps must be > 0, got {bad}"):
+            make()

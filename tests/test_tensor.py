@@ -599,6 +599,12 @@ def test_leaky_relu_and_softplus_keep_float32_and_softplus_rejects_beta_zero():
         F.softplus(x, beta=0)
 
 
+def test_logsumexp_of_integers_is_float64_as_np_exp():
+    y = tg.Tensor([[1, 2], [3, 4]]).logsumexp(axis=1)
+    assert y.dtype == np.float64
+    np.testing.assert_allclose(y.data, np.log(np.exp([[1, 2], [3, 4]]).sum(axis=1)))
+
+
 @pytest.mark.parametrize("bad", [None, "0.2", True])
 def test_activation_hyper_parameters_must_be_numbers(bad):
     x = tg.Tensor([1.0, -1.0])

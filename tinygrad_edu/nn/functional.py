@@ -257,16 +257,8 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0
     Returns:
         (N, C, Ho, Wo) with Ho = (H + 2 ph - dh*(kh - 1) - 1) // sh + 1 (Wo likewise).
     """
-    x = _tensor(x)
-    kernel = _pair(kernel_size, "kernel_size", 1)
-    stride = kernel if stride is None else _pair(stride, "stride", 1)
-    padding = _pair(padding, "padding", 0)
+    x, kernel, stride, padding = _pool_args(x, kernel_size, stride, padding, "max_pool2d")
     dilation = _pair(dilation, "dilation", 1)
-    if x.ndim != 4:
-        raise ValueError(f"max_pool2d expects input of shape (N, C, H, W), got shape {x.shape}")
-    if padding[0] * 2 > kernel[0] or padding[1] * 2 > kernel[1]:
-        raise ValueError(f"padding must be at most half of kernel_size, got padding={padding} "
-                         f"for kernel_size={kernel}")
     _check_fits(x.shape, kernel, padding, "max_pool2d", dilation)
     return _conv.MaxPool2d.apply(x, kernel, stride, padding, dilation)
 
@@ -298,21 +290,11 @@ def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0
         >>> F.avg_pool2d(tg.ones(1, 1, 4, 4), 2).shape
         (1, 1, 2, 2)
     """
-    x = _tensor(x)
-    kernel = _pair(kernel_size, "kernel_size", 1)
-    stride = kernel if stride is None else _pair(stride, "stride", 1)
-    padding = _pair(padding, "padding", 0)
-    if x.ndim != 4:
-        raise ValueError(f"avg_pool2d expects input of shape (N, C, H, W), got shape {x.shape}")
-    if padding[0] * 2 > kernel[0] or padding[1] * 2 > kernel[1]:
-        raise ValueError(f"padding must be at most half of kernel_size, got padding={padding} "
-                         f"for kernel_size={kernel}")
+    x, kernel, stride, padding = _pool_args(x, kernel_size, stride, padding, "avg_pool2d")
     if divisor_override is not None:
         divisor_override = _positive_int(divisor_override, "divisor_override")
-    if not ceil_mode:  # with ceil_mode a partial last window counts (checked below)
-        _check_fits(x.shape, kernel, padding, "avg_pool2d")
     geometry = _conv.avg_pool_geometry(x.shape, kernel, stride, padding, bool(ceil_mode),
-                                       bool(count_include_pad), divisor_override)
+                                       bool(count_include_pad), divisor_override, x.dtype)
     return _conv.AvgPool2d.apply(x, geometry)
 
 
@@ -395,6 +377,7 @@ def layer_norm(x: Tensor, normalized_shape: Any, weight: Tensor | None = None,
     """
     x = _tensor(x)
     shape = _normalized_shape(normalized_shape)
+    _check_eps(eps)
     k = len(shape)
     if x.ndim < k or tuple(x.shape[x.ndim - k:]) != shape:
         star = ", ".join(["*"] + [str(s) for s in shape])
@@ -416,6 +399,27 @@ def _normalized_shape(normalized_shape: Any) -> tuple[int, ...]:
         raise ValueError(f"normalized_shape must be a positive int or a non-empty tuple of "
                          f"them, got {normalized_shape!r}")
     return tuple(int(s) for s in shape)
+
+
+def _pool_args(x: Any, kernel_size: Any, stride: Any, padding: Any, name: str) -> tuple:
+    """A pooling's input and its kernel, stride (the kernel by default) and padding (at
+    most half the kernel, as PyTorch), checked."""
+    x = _tensor(x)
+    kernel = _pair(kernel_size, "kernel_size", 1)
+    stride = kernel if stride is None else _pair(stride, "stride", 1)
+    padding = _pair(padding, "padding", 0)
+    if x.ndim != 4:
+        raise ValueError(f"{name} expects input of shape (N, C, H, W), got shape {x.shape}")
+    if padding[0] * 2 > kernel[0] or padding[1] * 2 > kernel[1]:
+        raise ValueError(f"padding must be at most half of kernel_size, got padding={padding} "
+                         f"for kernel_size={kernel}")
+    return x, kernel, stride, padding
+
+
+def _check_eps(eps: Any) -> None:
+    """A normalisation's eps: a number > 0 (else 1/sqrt(var + eps) can be inf or nan)."""
+    if not _real(eps, "eps") > 0:
+        raise ValueError(f"eps must be > 0, got {eps}")
 
 
 def _is_int(value: Any) -> bool:
@@ -714,9 +718,7 @@ def smooth_l1_loss(input: Tensor, target: Any, *, reduction: str = "mean",
 
 def _threshold(value: Any, name: str, fn: str, allow_zero: bool) -> float:
     """huber_loss's delta (> 0) or smooth_l1_loss's beta (>= 0) as a finite Python float."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{fn}: {name} must be a number, got {value!r}")
-    value = float(value)
+    value = _real(value, f"{fn}: {name}")
     if not (np.isfinite(value) and (value >= 0.0 if allow_zero else value > 0.0)):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{fn}: {name} must be finite and {bound}, got {value!r}")

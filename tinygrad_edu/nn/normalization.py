@@ -25,8 +25,7 @@ class _BatchNorm(Module):
                  *, bias: bool = True) -> None:
         super().__init__()
         self.num_features = _positive_int(num_features, "num_features")
-        if not eps > 0:
-            raise ValueError(f"eps must be > 0, got {eps}")
+        F._check_eps(eps)
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
         self.eps = float(eps)
@@ -220,8 +219,7 @@ class LayerNorm(Module):
                  elementwise_affine: bool = True, bias: bool = True, dtype: Any = None) -> None:
         super().__init__()
         self.normalized_shape = F._normalized_shape(normalized_shape)
-        if not eps > 0:
-            raise ValueError(f"eps must be > 0, got {eps}")
+        F._check_eps(eps)
         self.eps = float(eps)
         self.elementwise_affine = elementwise_affine
         dtype = _float_dtype(dtype)

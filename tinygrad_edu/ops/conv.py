@@ -304,10 +304,10 @@ def _avg_pool_axis(size: int, kernel: int, stride: int, padding: int, ceil_mode:
 
 def avg_pool_geometry(x_shape: tuple, kernel: tuple, stride: tuple, padding: tuple,
                       ceil_mode: bool, count_include_pad: bool,
-                      divisor_override: int | None) -> tuple:
+                      divisor_override: int | None, dtype: np.dtype) -> tuple:
     """What AvgPool2d needs to know about its windows: (x_shape, kernel, stride,
     (top, bottom, left, right) padding, (Ho, Wo), scale), where scale is 1 / the divisor,
-    a number or an (Ho, Wo) array."""
+    a number or an (Ho, Wo) array of x's dtype."""
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
     ho, bottom, rows = _avg_pool_axis(x_shape[2], kh, sh, ph, ceil_mode, count_include_pad)
     wo, right, cols = _avg_pool_axis(x_shape[3], kw, sw, pw, ceil_mode, count_include_pad)
@@ -316,7 +316,7 @@ def avg_pool_geometry(x_shape: tuple, kernel: tuple, stride: tuple, padding: tup
     elif rows.min() == rows.max() == kh and cols.min() == cols.max() == kw:
         scale = 1.0 / (kh * kw)  # every window full: one number
     else:
-        scale = 1.0 / (rows[:, None] * cols)
+        scale = (1.0 / (rows[:, None] * cols)).astype(dtype)
     return tuple(x_shape), kernel, stride, (ph, bottom, pw, right), (ho, wo), scale
 
 

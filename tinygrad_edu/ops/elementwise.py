@@ -7,6 +7,7 @@ ndarrays (first order) and on Tensors (``create_graph=True``) alike.
 import numpy as np
 
 from ..function import Function
+from ..tensor import Tensor
 
 # --- arithmetic ---
 
@@ -184,13 +185,23 @@ class Tanh(Function):
         return gy * (1 - y * y)
 
 
+def sigmoid(x):
+    """1 / (1 + exp(-x)) of an ndarray without overflow, or of a Tensor (differentiable).
+
+    exp(min(x, 0)) / (1 + exp(-|x|)) is 1 / (1 + exp(-x)) for x >= 0 and
+    exp(x) / (1 + exp(x)) for x < 0: never exp of a large positive number (and several
+    times faster than an np.where on a mask that changes from element to element).
+    """
+    if isinstance(x, Tensor):
+        return Sigmoid.apply(x)
+    return np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
+
+
 class Sigmoid(Function):
     """y = 1 / (1 + exp(-x));  dy/dx = y * (1 - y)."""
 
     def forward(self, x):
-        # exp(min(x, 0)) / (1 + exp(-|x|)) is 1 / (1 + exp(-x)) for x >= 0 and
-        # exp(x) / (1 + exp(x)) for x < 0: never exp of a large positive number.
-        y = np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
+        y = sigmoid(x)
         self.save_for_backward(y)
         return y
 
@@ -228,14 +239,6 @@ class LeakyReLU(Function):
         return gy * dydx, None
 
 
-def _sigmoid(z):
-    """sigmoid(z) of an ndarray (stable, no overflow) or of a Tensor (differentiable)."""
-    if isinstance(z, np.ndarray):
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0, 1, e) / (1 + e)
-    return Sigmoid.apply(z)
-
-
 class Softplus(Function):
     """y = log(1 + exp(beta x)) / beta, and y = x where beta x > threshold (PyTorch's);
     dy/dx = sigmoid(beta x), and 1 in the linear part.
@@ -257,7 +260,7 @@ class Softplus(Function):
         x, linear = self.saved_tensors
         # np.where on a Tensor is tg.where: sigmoid(beta x) keeps its own gradient
         # (beta s (1 - s)) for second order, the linear part gets 1.
-        return gy * np.where(linear, 1.0, _sigmoid(x * self.beta)), None, None
+        return gy * np.where(linear, 1.0, sigmoid(x * self.beta)), None, None
 
 
 class SafeSqrt(Function):

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from .elementwise import sigmoid
 
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
@@ -88,6 +89,22 @@ class CrossEntropy(Function):
         return gx, None, None, None
 
 
+def _label_weights(target, weight, ignore_index, dtype):
+    """For labels t with an ignored value: keep_n (t_n is not ignored), the label to index
+    with (any valid one, 0, where ignored) and a_n = keep_n * w[t_n] (w = 1 if None)."""
+    keep = target != ignore_index
+    label = np.where(keep, target, 0)
+    a = keep.astype(dtype) if weight is None else np.where(keep, weight[label], 0).astype(dtype)
+    return keep, label, a
+
+
+def _mean_row_scale(keep, a, dtype):
+    """dy/dloss_n for 'mean' over the rows that count: 1 / sum(a) where kept, exactly 0 where
+    ignored (keep / total would give 0 * inf = nan when every label is ignored)."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 = nan, as PyTorch
+        return np.where(keep, 1.0 / a.sum(), 0.0).astype(dtype)
+
+
 class WeightedCrossEntropy(Function):
     """Cross-entropy with class weights w (C,), ignored labels and label smoothing e.
 
@@ -110,9 +127,7 @@ class WeightedCrossEntropy(Function):
         n, c = x.shape
         e = label_smoothing
         rows = np.arange(n)
-        keep = target != ignore_index
-        label = np.where(keep, target, 0)  # any valid index for the ignored rows
-        a = keep.astype(x.dtype) if weight is None else np.where(keep, weight[label], 0)
+        keep, label, a = _label_weights(target, weight, ignore_index, x.dtype)
         q = np.zeros((n, c), dtype=x.dtype)
         if e:
             q += (keep * (e / c))[:, None] * (1.0 if weight is None else weight)
@@ -126,12 +141,9 @@ class WeightedCrossEntropy(Function):
         self.save_for_backward(x, p)
         if reduction != "mean":
             return _reduce(loss, reduction)
-        total_weight = a.sum()
+        self.row_scale = _mean_row_scale(keep, a, x.dtype)[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 = nan, as PyTorch
-            # dy/dloss_n: 1 / total weight for the rows that count, exactly 0 for the
-            # ignored ones (k_n / total would give 0 * inf = nan if all are ignored).
-            self.row_scale = np.where(keep, 1.0 / total_weight, 0.0).astype(x.dtype)[:, None]
-            return np.asarray(loss.sum() / total_weight)
+            return np.asarray(loss.sum() / a.sum())
 
     def backward(self, gy):
         x, p = self.saved_tensors
@@ -170,9 +182,7 @@ class NLL(Function):
             a = None if weight is None else weight[target]
             picked = x[rows, label]
         else:
-            keep = target != ignore_index
-            label = np.where(keep, target, 0)  # any valid index for the ignored rows
-            a = keep.astype(x.dtype) if weight is None else np.where(keep, weight[label], 0)
+            keep, label, a = _label_weights(target, weight, ignore_index, x.dtype)
             picked = np.where(keep, x[rows, label], 0)  # 0, not a * x: x may be -inf there
         loss = -picked if a is None else -(a * picked)
         total = n if a is None else a.sum()
@@ -183,8 +193,7 @@ class NLL(Function):
             with np.errstate(divide="ignore", invalid="ignore"):  # an empty batch: nan
                 self.coef = np.divide(1.0, total) if a is None else a / total
         else:
-            with np.errstate(divide="ignore", invalid="ignore"):  # every label ignored
-                self.coef = np.where(keep, a / total, 0.0).astype(x.dtype)
+            self.coef = _mean_row_scale(keep, a, x.dtype) * a
         self.rows, self.label = rows, label
         self.x_shape, self.x_dtype = x.shape, x.dtype
         self.reduction = reduction
@@ -203,17 +212,6 @@ class NLL(Function):
         gx = np.zeros(self.x_shape, self.x_dtype)
         gx[self.rows, self.label] = -(self.coef * scale)
         return gx, None, None, None, None
-
-
-def _sigmoid(x):
-    """sigmoid of an ndarray, exp(min(x, 0)) / (1 + exp(-|x|)) (no overflow), or of a Tensor.
-
-    That form is the stable one without np.where, which is several times slower on a
-    mask that changes from element to element.
-    """
-    if isinstance(x, Tensor):
-        return x.sigmoid()
-    return np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
 
 
 class BCEWithLogits(Function):
@@ -240,7 +238,7 @@ class BCEWithLogits(Function):
         x, z = self.saved_tensors
         scale = _scale(gy, self.reduction, x.size, x.shape)
         needs = self.needs_input_grad
-        gx = (_sigmoid(x) - z) * scale if needs[0] else None
+        gx = (sigmoid(x) - z) * scale if needs[0] else None
         gz = -x * scale if needs[1] else None
         return gx, gz, None
 
@@ -291,7 +289,7 @@ class WeightedBCEWithLogits(Function):
         gx = gz = None
         if needs[0]:
             pz = pos_weight * z
-            gx = ((pz + 1 - z) * _sigmoid(x) - pz) * scale
+            gx = ((pz + 1 - z) * sigmoid(x) - pz) * scale
         if needs[1]:
             gz = ((pos_weight - 1) * _softplus_neg(x) - x) * scale
         return gx, gz, None, None, None

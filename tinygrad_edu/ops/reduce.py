@@ -65,6 +65,8 @@ class LogSumExp(Function):
     """
 
     def forward(self, x, axis, keepdims):
+        if x.dtype.kind != "f":  # integers give float64, as np.exp does
+            x = x.astype(np.float64)
         m = x.max(axis=axis, keepdims=True, initial=-np.inf)  # -inf over an empty axis
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         e = np.exp(x - m)

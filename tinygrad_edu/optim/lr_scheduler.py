@@ -13,17 +13,25 @@ group's lr when the scheduler was made. Call ``scheduler.step()`` once after eac
 ``lr_at(step)`` answers without stepping (to plot a schedule). Step counts are kept
 in ``last_epoch``, PyTorch's name, although one step is usually one batch.
 
+The exception is ``ReduceLROnPlateau``: it lowers the lr when a metric stops improving,
+so it is stepped once per epoch with that metric, ``sched.step(val_loss)``, and has no
+``lr_at``.
+
 Unlike PyTorch's, two schedules on one optimizer do not multiply: each sets the lr from
 its own formula, and the last ``step()`` wins (a warning says so). Combine schedules with
 ``LinearWarmup(..., then=other)`` or one ``LambdaLR``.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import numbers
 import warnings
 import weakref
+from collections.abc import Iterable
 from typing import Any, Callable, Sequence
+
+import numpy as np
 
 from .optimizer import Optimizer, check_number
 
@@ -45,17 +53,8 @@ class LRScheduler:
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
         _check_int("last_epoch", last_epoch, -1)
-        previous = getattr(optimizer, "_scheduler", lambda: None)()
-        if last_epoch == -1 and previous is not None and previous is not getattr(self, "then", None):
-            warnings.warn(
-                f"this optimizer already has a {type(previous).__name__}: schedules do not "
-                "compose here (the last step() sets the lr); combine them with "
-                "LinearWarmup(then=...) or a LambdaLR", UserWarning, stacklevel=2)
-        optimizer._scheduler = weakref.ref(self)
-        self.optimizer = optimizer
+        self._attach(optimizer, warn=last_epoch == -1)
         for i, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:
                 group.setdefault("initial_lr", group["lr"])
@@ -65,6 +64,19 @@ class LRScheduler:
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self.step()
+
+    def _attach(self, optimizer: Optimizer, warn: bool, stacklevel: int = 4) -> None:
+        """Check ``optimizer`` and remember it; warn (when ``warn``) if it has a schedule."""
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
+        previous = getattr(optimizer, "_scheduler", lambda: None)()
+        if warn and previous is not None and previous is not getattr(self, "then", None):
+            warnings.warn(
+                f"this optimizer already has a {type(previous).__name__}: schedules do not "
+                "compose here (the last step() sets the lr); combine them with "
+                "LinearWarmup(then=...) or a LambdaLR", UserWarning, stacklevel=stacklevel)
+        optimizer._scheduler = weakref.ref(self)
+        self.optimizer = optimizer
 
     def _lrs(self, step: int) -> list[float]:
         raise NotImplementedError
@@ -87,8 +99,9 @@ class LRScheduler:
 
     def step(self) -> None:
         """Count one step and set every group's lr to ``lr_at(step count)``."""
+        lrs = self.lr_at(self.last_epoch + 1)   # first: a step that raises changes nothing
         self.last_epoch += 1
-        self._set_lrs(self.lr_at(self.last_epoch))
+        self._set_lrs(lrs)
 
     def _set_lrs(self, lrs: list[float]) -> None:
         groups = self.optimizer.param_groups
@@ -236,6 +249,45 @@ class StepLR(LRScheduler):
         return [base_lr * self.gamma ** (step // self.step_size) for base_lr in self.base_lrs]
 
 
+class MultiStepLR(LRScheduler):
+    """``lr = base_lr * gamma ** (number of milestones <= step)``: drops at given steps
+    (PyTorch's).
+
+    In closed form, ``lr = base_lr * gamma ** bisect_right(sorted(milestones), step)``.
+    E.g. ``milestones=[30, 80], gamma=0.1``: base_lr for steps 0-29, base_lr/10 for
+    30-79, base_lr/100 from step 80 on.
+
+    Args:
+        optimizer: the optimizer to schedule.
+        milestones: the step counts at which the lr is multiplied by gamma, integers >= 0.
+            Any order (they are sorted, as PyTorch, which counts them, accepts any order);
+            a milestone listed twice multiplies by gamma twice there, as in PyTorch.
+        gamma: the factor per milestone (default 0.1), > 0.
+        last_epoch: step count to resume from (default -1, a new schedule).
+
+    Example:
+        >>> sched = MultiStepLR(opt, milestones=[30, 80], gamma=0.1)
+    """
+
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
+        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
+            raise TypeError("milestones must be a list of step counts, got "
+                            f"{type(milestones).__name__}")
+        milestones = list(milestones)
+        for m in milestones:
+            if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 0:
+                raise ValueError(f"milestones must be integers >= 0, got {m!r} in {milestones}")
+        _check_positive("gamma", gamma)
+        self.milestones = sorted(int(m) for m in milestones)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def _lrs(self, step: int) -> list[float]:
+        factor = self.gamma ** bisect.bisect_right(self.milestones, step)
+        return [base_lr * factor for base_lr in self.base_lrs]
+
+
 class CosineAnnealingLR(LRScheduler):
     """Cosine annealing (Loshchilov & Hutter, 2017, "SGDR"), without restarts (PyTorch's).
 
@@ -331,6 +383,9 @@ class LinearWarmup(LRScheduler):
         if then is not None:
             if not isinstance(then, LRScheduler):
                 raise TypeError(f"then must be a scheduler, got {type(then).__name__}")
+            if isinstance(then, ReduceLROnPlateau):
+                raise TypeError("then cannot be a ReduceLROnPlateau (it has no lr_at); "
+                                "step it separately once the warmup is over")
             if then.optimizer is not optimizer:
                 raise ValueError("then must schedule the same optimizer as the warmup")
         self.warmup_steps = int(warmup_steps)
@@ -358,6 +413,341 @@ class LinearWarmup(LRScheduler):
         super().load_state_dict(state_dict)
 
 
+class OneCycleLR(LRScheduler):
+    r"""The 1cycle policy (Smith & Topin, 2017, "Super-Convergence"): up to max_lr and far
+    below the start, in one cycle over the whole training (PyTorch's).
+
+    The scheduler sets the starting lr itself, ``initial_lr = max_lr / div_factor`` (the
+    optimizer's own lr is ignored, as in PyTorch); the lr rises to ``max_lr`` over the
+    first ``pct_start`` of the ``total_steps`` steps, then anneals down to
+    ``min_lr = initial_lr / final_div_factor`` at step ``total_steps - 1``. With
+    ``three_phase=True`` (the paper's version) it first comes back down to
+    ``initial_lr`` as it went up, and a third phase anneals to ``min_lr``.
+
+    Each phase goes from lr ``a`` at step ``s0`` to lr ``b`` at step ``s1``, with
+    ``pct = (step - s0) / (s1 - s0)``::
+
+        'cos':    lr = b + (a - b) * (1 + cos(pi * pct)) / 2
+        'linear': lr = a + (b - a) * pct
+
+    The phases end where PyTorch's do: the first at step ``pct_start * total_steps - 1``
+    (the second of three at ``2 * pct_start * total_steps - 2``), the last at
+    ``total_steps - 1``; step 0 starts at ``s0 = 0``.
+
+    Momentum moves the other way (``cycle_momentum``, on by default as in PyTorch): by the
+    same formula, from ``max_momentum`` down to ``base_momentum`` while the lr rises, and
+    back while it falls (the third phase keeps ``max_momentum``). It sets each group's
+    ``momentum`` (SGD, RMSprop) or Adam's beta1 (``betas[0]``) at every step, so on an SGD
+    made with ``momentum=0`` it turns momentum on, as PyTorch does; pass
+    ``cycle_momentum=False`` to keep the optimizer's own. ``momentum_at(step)`` gives it.
+
+    Call ``step()`` once per batch. Step ``total_steps`` is allowed (the last phase's
+    formula one step further, as PyTorch); stepping past it raises ValueError.
+
+    Args:
+        optimizer: the optimizer to schedule.
+        max_lr: the peak lr, > 0, or a list with one per parameter group.
+        total_steps: the number of steps in the cycle, an int >= 1; or leave it out and
+            give ``epochs`` and ``steps_per_epoch``.
+        epochs, steps_per_epoch: ``total_steps = epochs * steps_per_epoch`` (ints >= 1),
+            used only when ``total_steps`` is None.
+        pct_start: the fraction of the cycle spent raising the lr (default 0.3), in [0, 1].
+        anneal_strategy: ``'cos'`` (default) or ``'linear'``.
+        cycle_momentum: cycle momentum / beta1 inversely to the lr (default True).
+        base_momentum: the momentum at the lr's peak (default 0.85), or one per group.
+        max_momentum: the momentum at the start and end (default 0.95), or one per group.
+        div_factor: ``initial_lr = max_lr / div_factor`` (default 25), > 0.
+        final_div_factor: ``min_lr = initial_lr / final_div_factor`` (default 1e4), > 0.
+        three_phase: the paper's three phases instead of fastai's two (default False).
+        last_epoch: step count to resume from (default -1, a new schedule).
+
+    Arguments after ``total_steps`` are keyword-only: PyTorch's positional order
+    (``epochs``, ``steps_per_epoch``, ...) differs from the listing above.
+
+    Raises:
+        ValueError: an argument out of range; a phase of zero steps (``pct_start *
+            total_steps == 1``, PyTorch divides by zero there); ``cycle_momentum`` on an
+            optimizer with neither momentum nor betas (Adagrad); stepping past total_steps.
+
+    Example:
+        >>> opt = tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> sched = OneCycleLR(opt, max_lr=0.1, epochs=10, steps_per_epoch=len(loader))
+    """
+
+    def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float],
+                 total_steps: int | None = None, *, epochs: int | None = None,
+                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | Sequence[float] = 0.85,
+                 max_momentum: float | Sequence[float] = 0.95,
+                 div_factor: float = 25.0, final_div_factor: float = 1e4,
+                 three_phase: bool = False, last_epoch: int = -1) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
+        groups = optimizer.param_groups
+        if total_steps is None:
+            if epochs is None or steps_per_epoch is None:
+                raise ValueError("OneCycleLR needs total_steps, or epochs and steps_per_epoch")
+            _check_int("epochs", epochs, 1)
+            _check_int("steps_per_epoch", steps_per_epoch, 1)
+            total_steps = int(epochs) * int(steps_per_epoch)
+        _check_int("total_steps", total_steps, 1)
+        check_number("pct_start", pct_start, 0.0, 1.0)
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        _check_positive("div_factor", div_factor)
+        _check_positive("final_div_factor", final_div_factor)
+        self.total_steps = int(total_steps)
+        self.pct_start = pct_start
+        self.anneal_strategy = anneal_strategy
+        self.three_phase = bool(three_phase)
+        self.max_lrs = _per_group("max_lr", max_lr, len(groups))
+        for lr in self.max_lrs:
+            _check_positive("max_lr", lr)
+        self.cycle_momentum = bool(cycle_momentum)
+        if self.cycle_momentum:
+            if "betas" in optimizer.defaults:
+                self.momentum_key, high = "betas", 1.0
+            elif "momentum" in optimizer.defaults:
+                self.momentum_key, high = "momentum", None
+            else:
+                raise ValueError(
+                    f"cycle_momentum=True needs an optimizer with momentum (SGD, RMSprop) or "
+                    f"betas (Adam, AdamW); {type(optimizer).__name__} has neither: pass "
+                    "cycle_momentum=False")
+            self.base_momentums = _per_group("base_momentum", base_momentum, len(groups))
+            self.max_momentums = _per_group("max_momentum", max_momentum, len(groups))
+            for name, values in (("base_momentum", self.base_momentums),
+                                 ("max_momentum", self.max_momentums)):
+                for m in values:
+                    check_number(name, m, 0.0, high, high_open=True)
+        # PyTorch's arithmetic, so that the lrs agree to the last bit
+        initial_lrs = [lr / div_factor for lr in self.max_lrs]
+        self.min_lrs = [lr / final_div_factor for lr in initial_lrs]
+        for group, lr in zip(groups, initial_lrs):
+            group["initial_lr"] = lr   # the cycle fixes it, resuming or not
+        super().__init__(optimizer, last_epoch)
+
+    def _phase(self, step: int) -> tuple[str, str, float]:
+        """The phase ``step`` is in, as (start point, end point, fraction of the phase done);
+        points are 'initial', 'max' and 'min' (the lrs, and their momentums)."""
+        if step > self.total_steps:
+            raise ValueError(f"OneCycleLR was made for total_steps={self.total_steps}, "
+                             f"cannot go to step {step}: make it with more total_steps "
+                             "(epochs * steps_per_epoch)")
+        spread = self.pct_start * self.total_steps
+        if self.three_phase:
+            phases = [(float(spread) - 1, "initial", "max"),
+                      (float(2 * self.pct_start * self.total_steps) - 2, "max", "initial"),
+                      (self.total_steps - 1, "initial", "min")]
+        else:
+            phases = [(float(spread) - 1, "initial", "max"),
+                      (self.total_steps - 1, "max", "min")]
+        start = 0.0
+        for i, (end, a, b) in enumerate(phases):
+            if step <= end or i == len(phases) - 1:
+                if end == start:
+                    raise ValueError(
+                        f"OneCycleLR: phase {i + 1} of the cycle has no steps (it starts and "
+                        f"ends at step {end:g}) with pct_start={self.pct_start} and "
+                        f"total_steps={self.total_steps}; change pct_start (e.g. "
+                        "pct_start * total_steps != 1)")
+                return a, b, (step - start) / (end - start)
+            start = end
+        raise AssertionError("unreachable")
+
+    def _anneal(self, a: float, b: float, pct: float) -> float:
+        if self.anneal_strategy == "cos":
+            return b + (a - b) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (b - a) * pct + a
+
+    def _lrs(self, step: int) -> list[float]:
+        a, b, pct = self._phase(step)
+        points = {"initial": self.base_lrs, "max": self.max_lrs, "min": self.min_lrs}
+        return [self._anneal(x, y, pct) for x, y in zip(points[a], points[b])]
+
+    def momentum_at(self, step: int) -> list[float]:
+        """The momentum (or beta1) of each group after ``step`` calls of ``step()``.
+
+        Raises:
+            ValueError: the scheduler was made with ``cycle_momentum=False``.
+        """
+        if not self.cycle_momentum:
+            raise ValueError("this OneCycleLR does not cycle momentum (cycle_momentum=False)")
+        _check_int("step", step, 0)
+        a, b, pct = self._phase(int(step))
+        points = {"initial": self.max_momentums, "max": self.base_momentums,
+                  "min": self.max_momentums}
+        return [self._anneal(x, y, pct) for x, y in zip(points[a], points[b])]
+
+    def step(self) -> None:
+        """Count one step; set every group's lr (and momentum) to their values there."""
+        super().step()
+        self._set_momentums()
+
+    def _set_momentums(self) -> None:
+        if not self.cycle_momentum:
+            return
+        for group, m in zip(self.optimizer.param_groups, self.momentum_at(self.last_epoch)):
+            if self.momentum_key == "betas":
+                group["betas"] = (m, *group["betas"][1:])
+            else:
+                group["momentum"] = m
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        super().load_state_dict(state_dict)
+        self._set_momentums()
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """Divide the lr when a metric stops improving (PyTorch's): ``step(metric)`` once per epoch.
+
+    Not a closed form: the lr depends on the metric values given to ``step``, so there is
+    no ``lr_at`` (it raises). PyTorch's rules, at each ``step(metric)``:
+
+    - the metric *improves* on ``best`` when ``metric < best * (1 - threshold)``
+      (mode 'min', threshold_mode 'rel'), ``metric < best - threshold`` ('min', 'abs'),
+      ``metric > best * (1 + threshold)`` ('max', 'rel') or ``metric > best + threshold``
+      ('max', 'abs'); ``best`` starts at +inf ('min') or -inf ('max');
+    - an improvement sets ``best = metric`` and ``num_bad_epochs = 0``; otherwise
+      ``num_bad_epochs += 1``;
+    - during a cooldown (``cooldown_counter > 0``) the counter goes down by one and bad
+      epochs are not counted (``num_bad_epochs = 0``);
+    - when ``num_bad_epochs > patience``, each group's lr becomes
+      ``max(lr * factor, min_lr)``, unless that changes it by ``eps`` or less; then the
+      cooldown starts (``cooldown_counter = cooldown``) and ``num_bad_epochs = 0``.
+
+    It reads and writes the groups' current lrs (it does not keep base lrs), so it
+    multiplies whatever lr the optimizer has.
+
+    Args:
+        optimizer: the optimizer to schedule.
+        mode: ``'min'`` (default: a loss, lower is better) or ``'max'`` (e.g. accuracy).
+        factor: the lr's factor at each reduction (default 0.1), in [0, 1).
+        patience: epochs without improvement allowed before a reduction (default 10);
+            an int >= 0.
+        threshold: how much better counts as an improvement (default 1e-4), >= 0.
+        threshold_mode: ``'rel'`` (default: relative to best) or ``'abs'``.
+        cooldown: epochs to wait after a reduction before counting bad epochs again
+            (default 0), an int >= 0.
+        min_lr: the lr's lower bound (default 0), >= 0, or a list with one per group.
+        eps: a reduction by ``eps`` or less is skipped (default 1e-8), >= 0.
+
+    ``tg.train.fit`` steps it once per epoch with the validation loss (the training loss
+    without a val_loader), not after every batch.
+
+    Example:
+        >>> sched = ReduceLROnPlateau(opt, factor=0.5, patience=3)
+        >>> for epoch in range(epochs):
+        ...     train_one_epoch(); sched.step(val_loss)
+    """
+
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr: float | Sequence[float] = 0,
+                 eps: float = 1e-8) -> None:
+        self._attach(optimizer, warn=True, stacklevel=3)
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        check_number("factor", factor, 0.0, 1.0, high_open=True)
+        _check_int("patience", patience, 0)
+        check_number("threshold", threshold, 0.0)
+        _check_int("cooldown", cooldown, 0)
+        check_number("eps", eps, 0.0)
+        groups = optimizer.param_groups
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
+        self.min_lrs = _per_group("min_lr", min_lr, len(groups))
+        for lr in self.min_lrs:
+            check_number("min_lr", lr, 0.0)
+        self.mode = mode
+        self.factor = factor
+        self.patience = int(patience)
+        self.threshold = threshold
+        self.threshold_mode = threshold_mode
+        self.cooldown = int(cooldown)
+        self.eps = eps
+        self.last_epoch = 0
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self._last_lr = [group["lr"] for group in groups]
+
+    @property
+    def in_cooldown(self) -> bool:
+        """Whether a reduction was recent enough that bad epochs are not counted yet."""
+        return self.cooldown_counter > 0
+
+    def _is_better(self, metric: float, best: float) -> bool:
+        """Whether ``metric`` improves on ``best`` by more than the threshold."""
+        if self.mode == "min":
+            if self.threshold_mode == "rel":
+                return metric < best * (1.0 - self.threshold)
+            return metric < best - self.threshold
+        if self.threshold_mode == "rel":
+            return metric > best * (self.threshold + 1.0)
+        return metric > best + self.threshold
+
+    def step(self, metrics: Any = None) -> None:  # type: ignore[override]
+        """Record one epoch's metric (e.g. the validation loss); reduce the lr on a plateau.
+
+        Args:
+            metrics: the metric, a number or a one-element Tensor/array.
+
+        Raises:
+            TypeError: no metric was given.
+            ValueError: the metric has more than one element.
+        """
+        if metrics is None:
+            raise TypeError("ReduceLROnPlateau.step needs the metric it watches, e.g. "
+                            "scheduler.step(val_loss), once per epoch")
+        data = np.asarray(metrics)
+        if data.size != 1:
+            raise ValueError(f"the metric must be a single number, got shape {data.shape}")
+        current = float(data.reshape(()))
+        self.last_epoch += 1
+        if self._is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.in_cooldown:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            self._reduce_lr()
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _reduce_lr(self) -> None:
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self.min_lrs):
+            if self.default_min_lr is None:
+                raise ValueError(
+                    f"the optimizer has {len(groups)} parameter groups but this "
+                    f"ReduceLROnPlateau has {len(self.min_lrs)} min_lrs: make the scheduler "
+                    "after the last add_param_group(), or set its min_lrs")
+            self.min_lrs = [self.default_min_lr] * len(groups)
+        for group, min_lr in zip(groups, self.min_lrs):
+            old_lr = float(group["lr"])
+            new_lr = max(old_lr * self.factor, min_lr)
+            if old_lr - new_lr > self.eps:
+                group["lr"] = new_lr
+
+    def lr_at(self, step: int) -> list[float]:
+        """Not available: the lr depends on the metrics to come. Raises TypeError."""
+        raise TypeError("ReduceLROnPlateau has no lr_at: its lr depends on the metrics "
+                        "given to step(); use get_last_lr() for the current lrs")
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore ``state_dict()``; also puts the saved lrs into the optimizer's groups."""
+        self.__dict__.update({k: list(v) if isinstance(v, (list, tuple)) else v
+                              for k, v in state_dict.items() if k not in self._not_saved})
+        self._set_lrs(self._last_lr)
+
+
 # --- argument checks ---
 
 def _check_positive(name: str, value: Any) -> None:
@@ -368,3 +758,13 @@ def _check_positive(name: str, value: Any) -> None:
 def _check_int(name: str, value: Any, low: int) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+
+
+def _per_group(name: str, value: Any, n: int) -> list:
+    """``value`` repeated for the ``n`` parameter groups, or a list of exactly ``n`` values."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"{name}: expected {n} values (one per parameter group), "
+                             f"got {len(value)}")
+        return list(value)
+    return [value] * n

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..autograd import no_grad
+from ..optim.lr_scheduler import ReduceLROnPlateau
 from .history import History
 
 Metric = Callable[[Any, Any], float]
@@ -83,7 +84,9 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     loss_fn(model(x), y)``, ``loss.backward()``, ``optimizer.step()``, then
     ``scheduler.step()`` (so a schedule counts steps, not epochs). After each epoch the
     model is evaluated on ``val_loader`` (in eval mode, without a graph) and the
-    callbacks run.
+    callbacks run. A ``ReduceLROnPlateau`` is the exception: it is stepped once per
+    epoch, after the evaluation, with the epoch's validation loss
+    (``scheduler.step(val_loss)``; the training loss when there is no ``val_loader``).
 
     Args:
         model: a ``tg.nn.Module`` (anything callable with ``parameters()``; ``train()`` /
@@ -93,7 +96,9 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         optimizer: a ``tg.optim`` optimizer over the model's parameters.
         train_loader: yields ``(inputs, targets)`` batches, e.g. a ``tg.data.DataLoader``.
         epochs: passes over the training data, >= 1. Defaults to 1.
-        scheduler: a learning-rate schedule, stepped after every optimizer step.
+        scheduler: a learning-rate schedule, stepped after every optimizer step; a
+            ``ReduceLROnPlateau`` is stepped once per epoch with the validation loss
+            (the training loss without a ``val_loader``).
         val_loader: batches to evaluate on after each epoch (loss and metrics).
         metrics: names (``"accuracy"``) or functions ``f(output, target) -> float`` (the
             batch mean; named by ``__name__``, or give a dict name → function). ``None``
@@ -126,6 +131,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     history = History()
     show = _show_progress(progress)
     step = 0
+    per_epoch = isinstance(scheduler, ReduceLROnPlateau)  # stepped with the epoch's loss
     _set_mode(model, training=True)
     for epoch in range(1, int(epochs) + 1):
         start = time.perf_counter()
@@ -146,7 +152,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             loss.backward()
             norm = _grad_norm(params)
             optimizer.step()
-            if scheduler is not None:
+            if scheduler is not None and not per_epoch:
                 scheduler.step()
             history.log_step(value, lr, norm)
             n = _batch_size(x)
@@ -163,6 +169,8 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             scores = evaluate(model, loss_fn, val_loader, named)
             _set_mode(model, training=True)
             record.update({f"val_{k}": v for k, v in scores.items()})
+        if per_epoch:
+            scheduler.step(record.get("val_loss", record["train_loss"]))
         record["steps"] = step
         record["time"] = time.perf_counter() - start
         history.log_epoch(**record)
