@@ -243,7 +243,7 @@ def test_get_last_lr_is_a_copy():
     (lambda o: sch.LinearWarmup(o, 5, start_factor=1.5),
      r"start_factor must be in \[0, 1\], got 1.5"),
     (lambda o: sch.LinearWarmup(o, 5, then=sch.StepLR(make_opt(), 2)), "same optimizer"),
-    (lambda o: sch.LambdaLR(o, [lambda t: 1.0] * 3), "expected 1 functions"),
+    (lambda o: sch.LambdaLR(o, [lambda t: 1.0] * 3), r"lr_lambda: expected 1 value\(s\)"),
     (lambda o: sch.ExponentialLR(o, gamma=0.5).lr_at(-1), "step must be an integer >= 0"),
 ])
 def test_invalid_arguments_raise(make, message):

@@ -387,7 +387,7 @@ def test_plateau_state_dict_round_trip_mid_cooldown(tmp_path):
     (lambda o: sch.OneCycleLR(o, 0.1, 0), ValueError, "total_steps must be an integer >= 1, got 0"),
     (lambda o: sch.OneCycleLR(o, -0.1, 10), ValueError, "max_lr must be > 0, got -0.1"),
     (lambda o: sch.OneCycleLR(o, [0.1, 0.2], 10), ValueError,
-     r"max_lr: expected 1 values \(one per parameter group\), got 2"),
+     r"max_lr: expected 1 value\(s\) \(one per parameter group\), got 2"),
     (lambda o: sch.OneCycleLR(o, 0.1, 10, pct_start=1.5), ValueError,
      r"pct_start must be in \[0, 1\], got 1.5"),
     (lambda o: sch.OneCycleLR(o, 0.1, 10, anneal_strategy="exp"), ValueError,
@@ -410,7 +410,7 @@ def test_plateau_state_dict_round_trip_mid_cooldown(tmp_path):
     (lambda o: sch.ReduceLROnPlateau(o, cooldown=0.5), ValueError,
      "cooldown must be an integer >= 0, got 0.5"),
     (lambda o: sch.ReduceLROnPlateau(o, min_lr=[0.1, 0.2]), ValueError,
-     "min_lr: expected 1 values"),
+     r"min_lr: expected 1 value\(s\)"),
     (lambda o: sch.ReduceLROnPlateau(o, min_lr=-1), ValueError, "min_lr must be >= 0, got -1"),
     (lambda o: sch.ReduceLROnPlateau(o).step(), TypeError,
      r"needs the metric .* scheduler.step\(val_loss\)"),
@@ -430,11 +430,24 @@ def test_one_cycle_momentum_needs_an_optimizer_with_momentum():
         sched.momentum_at(0)
 
 
-def test_one_cycle_empty_last_phase_refuses_only_the_step_there():
-    sched = sch.OneCycleLR(make_opt(), 0.1, 10, pct_start=1.0)   # PyTorch: 0/0 at step 10
-    assert sched.lr_at(9) == pytest.approx([0.1])
-    with pytest.raises(ValueError, match="phase 2 of the cycle has no steps"):
-        sched.lr_at(10)
+def test_one_cycle_with_an_empty_phase_is_refused_before_touching_the_optimizer():
+    # PyTorch divides 0 by 0 once it reaches the empty phase (here at the last step, 10);
+    # we refuse at once, and leave the optimizer's groups as they were.
+    opt = make_opt()
+    before = [dict(g, params=None) for g in opt.param_groups]
+    for pct_start, phase in ((1.0, 2), (0.1, 1)):
+        with pytest.raises(ValueError, match=f"phase {phase} of the cycle has no steps"):
+            sch.OneCycleLR(opt, 0.1, 10, pct_start=pct_start)
+    assert [dict(g, params=None) for g in opt.param_groups] == before
+    assert sch.StepLR(opt, 5).get_last_lr() == [g["lr"] for g in before]
+
+
+def test_warmup_then_a_one_cycle_that_cycles_momentum_is_refused():
+    opt = optim.SGD([tg.Tensor(np.ones(2), requires_grad=True)], lr=0.1, momentum=0.9)
+    with pytest.raises(TypeError, match="cannot be a OneCycleLR that cycles momentum"):
+        sch.LinearWarmup(opt, 2, then=sch.OneCycleLR(opt, 0.5, 10))
+    warmup = sch.LinearWarmup(opt, 2, then=sch.OneCycleLR(opt, 0.5, 10, cycle_momentum=False))
+    assert warmup.get_last_lr() == [0.0]  # start_factor 0
 
 
 # --- fit() with ReduceLROnPlateau ---

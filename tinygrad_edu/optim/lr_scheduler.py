@@ -124,11 +124,15 @@ class LRScheduler:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore ``state_dict()``; also puts the restored lrs into the optimizer's groups,
         so it does not matter whether the optimizer's state was loaded before or after."""
-        self.__dict__.update({k: list(v) if isinstance(v, (list, tuple)) else v
-                              for k, v in state_dict.items() if k not in self._not_saved})
+        self._restore(state_dict)
         for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs):
             group["initial_lr"] = base_lr
         self._set_lrs(self._last_lr)
+
+    def _restore(self, state_dict: dict[str, Any]) -> None:
+        """Set the attributes ``state_dict()`` saved (lists kept as lists)."""
+        self.__dict__.update({k: list(v) if isinstance(v, (list, tuple)) else v
+                              for k, v in state_dict.items() if k not in self._not_saved})
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(step={self.last_epoch}, lr={self._last_lr})"
@@ -336,13 +340,7 @@ class LambdaLR(LRScheduler):
                  lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
                  last_epoch: int = -1) -> None:
         n = len(optimizer.param_groups) if isinstance(optimizer, Optimizer) else 0
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != n:
-                raise ValueError(f"lr_lambda: expected {n} functions (one per parameter "
-                                 f"group), got {len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * n
+        self.lr_lambdas = _per_group("lr_lambda", lr_lambda, n)
         for f in self.lr_lambdas:
             if not callable(f):
                 raise TypeError(f"lr_lambda must be callable, got {type(f).__name__}")
@@ -386,6 +384,10 @@ class LinearWarmup(LRScheduler):
             if isinstance(then, ReduceLROnPlateau):
                 raise TypeError("then cannot be a ReduceLROnPlateau (it has no lr_at); "
                                 "step it separately once the warmup is over")
+            if isinstance(then, OneCycleLR) and then.cycle_momentum:
+                raise TypeError("then cannot be a OneCycleLR that cycles momentum: the warmup "
+                                "would not step its momentum; OneCycleLR warms up by itself "
+                                "(pct_start), or pass cycle_momentum=False")
             if then.optimizer is not optimizer:
                 raise ValueError("then must schedule the same optimizer as the warmup")
         self.warmup_steps = int(warmup_steps)
@@ -521,6 +523,13 @@ class OneCycleLR(LRScheduler):
                                  ("max_momentum", self.max_momentums)):
                 for m in values:
                     check_number(name, m, 0.0, high, high_open=True)
+        for i, (start, end, _, _) in enumerate(self._phases()):  # before any group changes
+            if end == start:
+                raise ValueError(
+                    f"OneCycleLR: phase {i + 1} of the cycle has no steps (it starts and "
+                    f"ends at step {end:g}) with pct_start={self.pct_start} and "
+                    f"total_steps={self.total_steps}; change pct_start (e.g. "
+                    "pct_start * total_steps != 1)")
         # PyTorch's arithmetic, so that the lrs agree to the last bit
         initial_lrs = [lr / div_factor for lr in self.max_lrs]
         self.min_lrs = [lr / final_div_factor for lr in initial_lrs]
@@ -528,33 +537,28 @@ class OneCycleLR(LRScheduler):
             group["initial_lr"] = lr   # the cycle fixes it, resuming or not
         super().__init__(optimizer, last_epoch)
 
-    def _phase(self, step: int) -> tuple[str, str, float]:
-        """The phase ``step`` is in, as (start point, end point, fraction of the phase done);
+    def _phases(self) -> list[tuple[float, float, str, str]]:
+        """The cycle's phases as (start step, end step, start point, end point), PyTorch's;
         points are 'initial', 'max' and 'min' (the lrs, and their momentums)."""
+        spread = self.pct_start * self.total_steps
+        if self.three_phase:
+            ends = [(float(spread) - 1, "initial", "max"),
+                    (float(2 * spread) - 2, "max", "initial"),
+                    (self.total_steps - 1, "initial", "min")]
+        else:
+            ends = [(float(spread) - 1, "initial", "max"), (self.total_steps - 1, "max", "min")]
+        starts = [0.0] + [end for end, _, _ in ends[:-1]]
+        return [(start, end, a, b) for start, (end, a, b) in zip(starts, ends)]
+
+    def _phase(self, step: int) -> tuple[str, str, float]:
+        """The phase ``step`` is in, as (start point, end point, fraction of the phase done)."""
         if step > self.total_steps:
             raise ValueError(f"OneCycleLR was made for total_steps={self.total_steps}, "
                              f"cannot go to step {step}: make it with more total_steps "
                              "(epochs * steps_per_epoch)")
-        spread = self.pct_start * self.total_steps
-        if self.three_phase:
-            phases = [(float(spread) - 1, "initial", "max"),
-                      (float(2 * self.pct_start * self.total_steps) - 2, "max", "initial"),
-                      (self.total_steps - 1, "initial", "min")]
-        else:
-            phases = [(float(spread) - 1, "initial", "max"),
-                      (self.total_steps - 1, "max", "min")]
-        start = 0.0
-        for i, (end, a, b) in enumerate(phases):
-            if step <= end or i == len(phases) - 1:
-                if end == start:
-                    raise ValueError(
-                        f"OneCycleLR: phase {i + 1} of the cycle has no steps (it starts and "
-                        f"ends at step {end:g}) with pct_start={self.pct_start} and "
-                        f"total_steps={self.total_steps}; change pct_start (e.g. "
-                        "pct_start * total_steps != 1)")
-                return a, b, (step - start) / (end - start)
-            start = end
-        raise AssertionError("unreachable")
+        phases = self._phases()
+        start, end, a, b = next((p for p in phases if step <= p[1]), phases[-1])
+        return a, b, (step - start) / (end - start)
 
     def _anneal(self, a: float, b: float, pct: float) -> float:
         if self.anneal_strategy == "cos":
@@ -600,7 +604,7 @@ class OneCycleLR(LRScheduler):
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Divide the lr when a metric stops improving (PyTorch's): ``step(metric)`` once per epoch.
+    """Multiply the lr by ``factor`` when a metric stops improving (PyTorch's): ``step(metric)`` once per epoch.
 
     Not a closed form: the lr depends on the metric values given to ``step``, so there is
     no ``lr_at`` (it raises). PyTorch's rules, at each ``step(metric)``:
@@ -743,8 +747,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore ``state_dict()``; also puts the saved lrs into the optimizer's groups."""
-        self.__dict__.update({k: list(v) if isinstance(v, (list, tuple)) else v
-                              for k, v in state_dict.items() if k not in self._not_saved})
+        self._restore(state_dict)
         self._set_lrs(self._last_lr)
 
 
@@ -764,7 +767,7 @@ def _per_group(name: str, value: Any, n: int) -> list:
     """``value`` repeated for the ``n`` parameter groups, or a list of exactly ``n`` values."""
     if isinstance(value, (list, tuple)):
         if len(value) != n:
-            raise ValueError(f"{name}: expected {n} values (one per parameter group), "
+            raise ValueError(f"{name}: expected {n} value(s) (one per parameter group), "
                              f"got {len(value)}")
         return list(value)
     return [value] * n
