@@ -16,23 +16,7 @@ import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
 from tinygrad_edu import nn
 from strategies import reals
-
-F64 = np.float64
-REDUCTIONS = ["mean", "sum", "none"]
-TOL = dict(rtol=1e-10, atol=1e-12)
-
-
-def get_torch():
-    return pytest.importorskip("torch", reason="PyTorch not installed: oracle tests skipped")
-
-
-def leaf(a):
-    return tg.Tensor(np.asarray(a, F64), requires_grad=True)
-
-
-def upstream(shape, seed=1):
-    """A random dL/dy, so the whole gradient (not only its sum) is compared."""
-    return np.random.default_rng(seed).standard_normal(shape)
+from test_loss_options import F64, REDUCTIONS, TOL, get_torch, leaf, upstream  # noqa: F401
 
 
 def reduce_np(loss, reduction):

@@ -506,7 +506,9 @@ def test_small_cnn_and_transformer_block_gradcheck_through_every_parameter():
 @pytest.mark.parametrize("make, shape", [(lambda: nn.BatchNorm1d(3), (0, 3)),
                                          (lambda: nn.BatchNorm2d(3), (0, 3, 2, 2)),
                                          (lambda: nn.BatchNorm2d(3), (2, 3, 0, 2)),
-                                         (lambda: nn.LayerNorm(3), (0, 3))])
+                                         (lambda: nn.LayerNorm(3), (0, 3)),
+                                         (lambda: nn.BatchNorm1d(3, track_running_stats=False),
+                                          (0, 3))])
 def test_normalising_an_empty_batch_in_eval_mode_gives_an_empty_output(make, shape):
     layer = make().eval()
     x = tg.Tensor(np.zeros(shape), requires_grad=True)

@@ -27,15 +27,20 @@ def _subscripts(ndim: int, axes: tuple) -> tuple[str, str]:
     return letters, "".join(c for i, c in enumerate(letters) if i not in axes)
 
 
-def _sum(a: np.ndarray, axes: tuple, shape: tuple) -> np.ndarray:
-    """sum(a) over ``axes``, reshaped to ``shape`` (einsum: faster than a.sum here)."""
+def _sum(a, axes: tuple, shape: tuple):
+    """sum(a) over ``axes``, reshaped to ``shape`` (einsum: faster than a.sum here; a
+    Tensor, under create_graph, is summed by its differentiable method)."""
+    if isinstance(a, Tensor):
+        return a.sum(axis=axes).reshape(tuple(shape))
     letters, kept = _subscripts(a.ndim, axes)
     return np.einsum(f"{letters}->{kept}", a).reshape(shape)
 
 
-def _product_sum(a: np.ndarray, b: np.ndarray, axes: tuple, shape: tuple) -> np.ndarray:
+def _product_sum(a, b, axes: tuple, shape: tuple):
     """sum(a * b) over ``axes``, reshaped to ``shape``: one einsum, without the a * b
-    temporary (2-3x faster than (a * b).sum(axis=axes))."""
+    temporary (2-3x faster than (a * b).sum(axis=axes)); Tensors as in ``_sum``."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return _sum(a * b, axes, shape)
     letters, kept = _subscripts(a.ndim, axes)
     return np.einsum(f"{letters},{letters}->{kept}", a, b).reshape(shape)
 
@@ -46,7 +51,8 @@ def moments(x: np.ndarray, axes: tuple) -> tuple[np.ndarray, np.ndarray]:
     Two passes (the mean, then the mean of the squared deviations): stabler than
     E[x^2] - E[x]^2, which loses the variance of data far from 0.
     """
-    inv_n = 1.0 / _count(x.shape, axes)
+    n = _count(x.shape, axes)
+    inv_n = 1.0 / n if n else 0.0  # an empty batch: no statistics, an empty output
     stats_shape = tuple(1 if i in axes else size for i, size in enumerate(x.shape))
     mean = _sum(x, axes, stats_shape) * inv_n
     centered = x - mean
@@ -112,28 +118,8 @@ class Normalize(Function):
 
     def backward(self, gy):
         x, weight, xhat, rstd = self.saved_tensors
-        if not isinstance(gy, Tensor):
-            return self._backward_arrays(gy, weight, xhat, rstd)
-        xhat, rstd = self._standardize(x, rstd)  # second order: from the graph's x
-        needs = self.needs_input_grad
-        gx = gw = gb = None
-        if needs[0]:
-            g = gy if weight is None else gy * weight.reshape(self.param_shape)
-            if self.fixed:
-                gx = g * rstd
-            else:
-                axes, inv_n = self.axes, self.inv_n
-                mean_g = g.sum(axis=axes, keepdims=True) * inv_n
-                mean_gx = (g * xhat).sum(axis=axes, keepdims=True) * inv_n
-                gx = (g - mean_g - xhat * mean_gx) * rstd
-        if needs[1]:
-            gw = (gy * xhat).sum(axis=self.param_axes).reshape(tuple(weight.shape))
-        if needs[2]:
-            gb = gy.sum(axis=self.param_axes).reshape(self.bias_shape)
-        return (gx, gw, gb) + (None,) * (len(self.inputs) - 3)  # the optional arguments
-
-    def _backward_arrays(self, gy, weight, xhat, rstd) -> tuple:
-        """The same formulas on arrays, with fewer passes and temporaries (first order)."""
+        if isinstance(gy, Tensor):
+            xhat, rstd = self._standardize(x, rstd)  # second order: from the graph's x
         needs = self.needs_input_grad
         gx = gw = gb = None
         if needs[0]:
@@ -144,12 +130,15 @@ class Normalize(Function):
                 axes, inv_n = self.axes, self.inv_n
                 mean_g = _sum(g, axes, rstd.shape) * inv_n
                 mean_gx = _product_sum(g, xhat, axes, rstd.shape) * inv_n
-                gx = xhat * -mean_gx
-                gx += g
-                gx -= mean_g
-                gx *= rstd
+                if isinstance(g, Tensor):
+                    gx = (g - mean_g - xhat * mean_gx) * rstd
+                else:  # the same, in place: fewer temporaries (first order)
+                    gx = xhat * -mean_gx
+                    gx += g
+                    gx -= mean_g
+                    gx *= rstd
         if needs[1]:
             gw = _product_sum(gy, xhat, self.param_axes, weight.shape)
         if needs[2]:
             gb = _sum(gy, self.param_axes, self.bias_shape)
-        return (gx, gw, gb) + (None,) * (len(self.inputs) - 3)
+        return (gx, gw, gb) + (None,) * (len(self.inputs) - 3)  # the optional arguments
