@@ -84,6 +84,23 @@ def _scatter_ref(g, shape, index):
 
 # --- our side of the internal ops, reached through public paths ---
 
+def _weighted_pieces(pieces, join):
+    """The pieces of a split, each times its position + 1, flattened and joined: a
+    gradient sent to the wrong piece shows."""
+    return join([p.flatten() * (i + 1) for i, p in enumerate(pieces)])
+
+
+def _split(x, axis, sections):
+    pieces = tg.unbind(x, axis) if sections is None else tg.split(x, sections, axis)
+    return _weighted_pieces(pieces, tg.concatenate)
+
+
+def _split_ref(x, axis, sections):
+    pieces = (np.moveaxis(x, axis, 0) if sections is None
+              else np.split(x, sections, axis=axis))
+    return _weighted_pieces(pieces, np.concatenate)
+
+
 def _sum_to(g, shape):
     """SumTo, reached as BroadcastTo's backward with create_graph=True (so it is recorded)."""
     with tg.enable_grad():
@@ -280,6 +297,10 @@ OPS: list[OpSpec] = [
     OpSpec("stack", lambda *xs, axis: tg.stack(list(xs), axis=axis),
            lambda *xs, axis: np.stack(xs, axis=axis), s.join_case(stack=True), None,
            shape="same shapes", linear=True),
+    OpSpec("split", _split, _split_ref, s.split_case(), linear=True,
+           shape="at least 1-D; a count dividing the axis, or cut indices"),
+    OpSpec("unbind", _split, _split_ref, s.split_case(unbind=True), linear=True,
+           shape="at least 1-D"),
     # --- internal ops, through the public paths that run them ---
     OpSpec("sum_to", _sum_to, _sum_to_ref, s.sum_to_case(), linear=True, via_grad=True,
            shape="gradient of a broadcast, summed back"),

@@ -273,6 +273,22 @@ def mixed_index_case(draw):
 
 
 @st.composite
+def split_case(draw, unbind: bool = False):
+    """An array, an ``axis`` and ``sections``: a count that divides the axis, or sorted cut
+    indices (empty pieces allowed, as np.split); None for unbind."""
+    shape = draw(shapes(min_dims=1))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    size = shape[axis]
+    if unbind:
+        sections = None
+    elif draw(st.booleans()):
+        sections = draw(st.sampled_from([d for d in range(1, size + 1) if size % d == 0]))
+    else:
+        sections = sorted(draw(st.lists(st.integers(0, size), max_size=3)))
+    return Case((draw(arrays(shape)),), {"axis": axis, "sections": sections})
+
+
+@st.composite
 def join_case(draw, stack: bool = False):
     """1 to 3 arrays to concatenate (sizes differ along ``axis``) or stack (same shape)."""
     base = list(draw(shapes(min_dims=0 if stack else 1)))

@@ -27,9 +27,10 @@ PICTURES = {
     "computation_graph": ["graph.png|graph.dot", "graph_grads.png|graph_grads.dot"],
     "numerical_gradient": ["gradient_field.png"],
     "optimizers_compared": ["optimizers_paths.png", "optimizers_loss.png"],
+    "sine_rnn": ["sine_rnn.png"],
 }
 # Examples with pictures that still run without matplotlib (they only skip the pictures).
-PICTURES_OPTIONAL = {"numerical_gradient", "optimizers_compared"}
+PICTURES_OPTIONAL = {"numerical_gradient", "optimizers_compared", "sine_rnn"}
 ENV = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
 
 

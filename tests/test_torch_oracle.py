@@ -607,3 +607,21 @@ def test_retain_grad_matches_torch_for_grad_then_backward():
     yt.backward()
     np.testing.assert_allclose(h.grad.data, ht.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_unbind_and_split_match_torch(axis):
+    # np.split's cut indices are torch.tensor_split's; each piece is weighted differently
+    # so a gradient routed to the wrong piece shows, and one piece is left unused.
+    x = np.random.default_rng(2).standard_normal((4, 6, 3))
+
+    def weigh(pieces, join):
+        return join([p * (i + 1) for i, p in enumerate(pieces) if i != 1], axis)
+
+    _first_order(lambda t: weigh(tg.unbind(t, axis), tg.stack),
+                 lambda t: weigh(torch.unbind(t, axis), torch.stack), x)
+    cuts = [1, 3]
+    _first_order(lambda t: weigh(tg.split(t, cuts, axis), tg.concatenate),
+                 lambda t: weigh(torch.tensor_split(t, cuts, axis), torch.cat), x)
+    _second_order(lambda t: (weigh(tg.split(t, cuts, axis), tg.concatenate) ** 3),
+                  lambda t: (weigh(torch.tensor_split(t, cuts, axis), torch.cat) ** 3), x)

@@ -9,7 +9,7 @@ from .tensor import Tensor
 from .dtypes import get_default_dtype, set_default_dtype
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .function import Function
-from .functions import concatenate, logsumexp, maximum, minimum, stack, where
+from .functions import concatenate, logsumexp, maximum, minimum, split, stack, unbind, where
 from .factories import (
     arange, eye, full, manual_seed, ones, ones_like, rand, randn, zeros, zeros_like,
 )
@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "Function", "get_default_dtype", "set_default_dtype",
     "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
-    "concatenate", "stack", "where", "maximum", "minimum", "logsumexp",
+    "concatenate", "stack", "split", "unbind", "where", "maximum", "minimum", "logsumexp",
     "zeros", "ones", "full", "arange", "eye", "randn", "rand", "zeros_like", "ones_like",
     "manual_seed",
     "numerical_diff", "numerical_gradient", "gradient_descent",

@@ -1,5 +1,5 @@
-"""Module-level differentiable functions: concatenate, stack, where, maximum, minimum,
-logsumexp."""
+"""Module-level differentiable functions: concatenate, stack, split, unbind, where,
+maximum, minimum, logsumexp."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -7,7 +7,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .ops.elementwise import Maximum, Minimum, Where
-from .ops.shape import Concatenate, Stack
+from .ops.shape import Concatenate, Split, Stack
 from .tensor import Tensor, _operand
 
 
@@ -61,3 +61,14 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed stably (``scipy.special.logsumexp``,
     ``torch.logsumexp``); the gradient is softmax(x). See ``Tensor.logsumexp``."""
     return (x if isinstance(x, Tensor) else Tensor(x)).logsumexp(axis=axis, keepdims=keepdims)
+
+
+def split(x: Tensor, sections: Any, axis: int = -1) -> tuple:
+    """Pieces of x along ``axis``: ``sections`` an int (that many equal parts) or a list of
+    the indices to cut at (``np.split``'s rule); differentiable."""
+    return Split.apply(x if isinstance(x, Tensor) else Tensor(x), axis, sections)
+
+
+def unbind(x: Tensor, axis: int = 0) -> tuple:
+    """The slices x[i] along ``axis`` (the axis removed), as ``torch.unbind``; differentiable."""
+    return Split.apply(x if isinstance(x, Tensor) else Tensor(x), axis, None)

@@ -15,6 +15,7 @@ from .layers import (
 )
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .recurrent import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell
 from .losses import (
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss,
     SmoothL1Loss,
@@ -27,6 +28,7 @@ __all__ = [
     "LeakyReLU", "GELU", "Softmax", "LogSoftmax",
     "Dropout", "Flatten", "Embedding", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm",
+    "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss",
     "BCELoss", "BCEWithLogitsLoss",
     "functional", "init", "utils",

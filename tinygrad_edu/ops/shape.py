@@ -161,3 +161,32 @@ class Stack(Function):
     def backward(self, gy):
         lead = (slice(None),) * self.axis
         return (None,) + tuple(gy[lead + (i,)] for i in range(gy.shape[self.axis]))
+
+
+class Split(Function):
+    """ys = x cut along ``axis``: at the indices ``sections`` (as ``np.split``), or, with
+    ``sections=None``, into its slices ``x[..., i, ...]`` (the axis dropped, as
+    ``torch.unbind``).
+
+    dL/dx = the output gradients joined back along ``axis`` (concatenated, or stacked
+    for slices); an output that got no gradient contributes zeros.
+
+    One node with many outputs, instead of one indexing op per piece: the backward of
+    ``x[t]`` builds a zero array of x's whole shape, so T slices of a (T, N, G) tensor
+    would cost O(T^2 N G) in backward; joining the T gradients once costs O(T N G).
+    """
+
+    def forward(self, x, axis, sections):
+        self.axis = axis % x.ndim
+        self.unbind = sections is None
+        if self.unbind:
+            lead = (slice(None),) * self.axis
+            return tuple(x[lead + (i,)] for i in range(x.shape[self.axis]))
+        return tuple(np.split(x, sections, axis=self.axis))
+
+    def backward(self, *gys):
+        if isinstance(gys[0], Tensor):  # create_graph: join with recorded ops
+            join = Stack if self.unbind else Concatenate
+            return join.apply(self.axis, *gys), None, None
+        join = np.stack if self.unbind else np.concatenate
+        return join(gys, axis=self.axis), None, None
