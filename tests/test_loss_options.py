@@ -83,16 +83,21 @@ def cross_entropy_np(x, labels, reduction, weight=None, ignore_index=-100, label
         return np.float64(losses.sum()) / total_weight
 
 
-def torch_cross_entropy(x, labels, reduction, g, kwargs):
-    """PyTorch's loss value and dL/dx for the upstream gradient g."""
+def torch_class_loss(name, x, labels, reduction, g, kwargs):
+    """PyTorch's ``F.<name>`` (a loss on class labels) and dL/dx for the upstream gradient g."""
     torch = get_torch()
     xt = torch.tensor(x, requires_grad=True)
     opts = dict(kwargs)
     if opts.get("weight") is not None:
         opts["weight"] = torch.tensor(opts["weight"])
-    y = torch.nn.functional.cross_entropy(xt, torch.tensor(labels), reduction=reduction, **opts)
+    y = getattr(torch.nn.functional, name)(xt, torch.tensor(labels), reduction=reduction,
+                                           **opts)
     y.backward(torch.tensor(g))
     return y.detach().numpy(), xt.grad.numpy()
+
+
+def torch_cross_entropy(x, labels, reduction, g, kwargs):
+    return torch_class_loss("cross_entropy", x, labels, reduction, g, kwargs)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

@@ -16,7 +16,8 @@ import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
 from tinygrad_edu import nn
 from strategies import reals
-from test_loss_options import F64, REDUCTIONS, TOL, get_torch, leaf, upstream  # noqa: F401
+from test_loss_options import (  # noqa: F401
+    F64, REDUCTIONS, TOL, get_torch, leaf, torch_class_loss, upstream)
 
 
 def reduce_np(loss, reduction):
@@ -279,15 +280,6 @@ def nll_np(x, labels, reduction, weight=None, ignore_index=-100):
         return np.float64(losses.sum()) / total
 
 
-def torch_nll(x, labels, reduction, g, kwargs):
-    torch = get_torch()
-    xs = torch.tensor(x, requires_grad=True)
-    opts = {k: torch.tensor(v) if k == "weight" else v for k, v in kwargs.items()}
-    ys = torch.nn.functional.nll_loss(xs, torch.tensor(labels), reduction=reduction, **opts)
-    ys.backward(torch.tensor(g))
-    return ys.detach().numpy(), xs.grad.numpy()
-
-
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("option", list(NLL_OPTIONS))
 @given(data=st.data())
@@ -299,7 +291,7 @@ def test_nll_loss_matches_torch_and_the_numpy_formula(reduction, option, data):
         y = F.nll_loss(xt, labels, reduction=reduction, **kwargs)
         g = upstream(y.shape)
         y.backward(g)
-    value, grad = torch_nll(x, labels, reduction, g, kwargs)
+    value, grad = torch_class_loss("nll_loss", x, labels, reduction, g, kwargs)
     np.testing.assert_allclose(y.data, value, **TOL)  # nan == nan
     np.testing.assert_allclose(xt.grad.data, grad, **TOL)
     np.testing.assert_allclose(y.data, nll_np(x, labels, reduction, **kwargs), **TOL)
