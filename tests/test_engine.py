@@ -4,6 +4,7 @@ higher order (create_graph), tg.grad, and the errors a user meets.
 Expected values are closed forms written out here with NumPy.
 """
 import gc
+import threading
 import weakref
 
 import numpy as np
@@ -288,6 +289,145 @@ def test_update_under_no_grad_keeps_the_parameter_a_leaf():
         w_new = w - 0.1 * w.grad
     assert w.is_leaf and w.requires_grad and not w_new.requires_grad
     np.testing.assert_allclose(w.data, [0.8, 1.6])
+
+
+# --- grad mode is per thread (as PyTorch) ---
+
+
+def _in_thread(target):
+    """Run ``target`` in a new thread; re-raise what it raised; return what it returned."""
+    result = {}
+
+    def run():
+        try:
+            result["value"] = target()
+        except BaseException as error:  # noqa: BLE001 (re-raised in the calling thread)
+            result["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def _join(thread, result):
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "thread did not finish"
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def test_no_grad_in_one_thread_does_not_stop_another_recording():
+    inside, done = threading.Event(), threading.Event()
+
+    def evaluate():
+        with tg.no_grad():
+            inside.set()
+            assert done.wait(30)
+            return tg.is_grad_enabled()
+
+    thread, result = _in_thread(evaluate)
+    assert inside.wait(30)
+    x = leaf([1.0, 2.0])
+    y = (x * x).sum()  # recorded here while the other thread is inside no_grad
+    done.set()
+    assert _join(thread, result) is False
+    assert tg.is_grad_enabled() and y.requires_grad
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, [2.0, 4.0])
+
+
+def test_overlapping_no_grad_blocks_in_two_threads_restore_grad_mode():
+    # A enters, B enters, A leaves, B leaves: with one process-wide flag, A would restore
+    # "off" for everyone when it leaves (B's entry saved it).
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+
+    def thread_a():
+        with tg.no_grad():
+            a_in.set()
+            assert b_in.wait(30)
+        a_out.set()
+        return tg.is_grad_enabled()
+
+    def thread_b():
+        assert a_in.wait(30)
+        with tg.no_grad():
+            b_in.set()
+            assert a_out.wait(30)
+            inside = tg.is_grad_enabled()
+        return inside, tg.is_grad_enabled()
+
+    ta, ra = _in_thread(thread_a)
+    tb, rb = _in_thread(thread_b)
+    assert _join(ta, ra) is True
+    assert _join(tb, rb) == (False, True)
+    assert tg.is_grad_enabled()
+
+
+def test_a_new_thread_starts_with_grad_enabled():
+    with tg.no_grad():
+        thread, result = _in_thread(lambda: (tg.is_grad_enabled(),
+                                             (leaf([1.0]) * 2).requires_grad))
+        assert _join(thread, result) == (True, True)
+        assert not tg.is_grad_enabled()
+
+
+def test_backward_switches_grad_mode_off_in_its_own_thread_only():
+    in_backward, checked = threading.Event(), threading.Event()
+
+    class Wait(Function):
+        """y = x; the backward waits until the other thread has checked its grad mode."""
+
+        @staticmethod
+        def forward(ctx, x):
+            return x.copy()
+
+        @staticmethod
+        def backward(ctx, gy):
+            in_backward.set()
+            assert checked.wait(30)
+            ctx.mode_inside = tg.is_grad_enabled()
+            return gy
+
+    x = leaf([1.0, 2.0])
+    y = Wait.apply(x).sum()
+    fn = y.creator.inputs[0].creator
+    thread, result = _in_thread(y.backward)
+    assert in_backward.wait(30)
+    z = x * 3  # recorded here while backward runs in the other thread
+    checked.set()
+    _join(thread, result)
+    assert tg.is_grad_enabled() and z.requires_grad and z.creator is not None
+    assert fn.mode_inside is False  # backward without create_graph records nothing
+    np.testing.assert_allclose(x.grad.data, [1.0, 1.0])
+
+
+def test_one_decorated_function_called_from_two_threads_at_once():
+    # The same no_grad object is entered by two threads, interleaved: each restores its own
+    # thread's mode, not the other's.
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    @tg.no_grad()
+    def evaluate(wait_for, then_set):
+        then_set.set()
+        assert wait_for.wait(30)
+        return tg.is_grad_enabled()
+
+    def first():
+        inside = evaluate(second_in, first_in)
+        first_out.set()
+        return inside, tg.is_grad_enabled()
+
+    def second():
+        assert first_in.wait(30)
+        with tg.no_grad():  # this thread calls it from inside its own no_grad block
+            inside = evaluate(first_out, second_in)
+            return inside, tg.is_grad_enabled()
+
+    t1, r1 = _in_thread(first)
+    t2, r2 = _in_thread(second)
+    assert _join(t1, r1) == (False, True)
+    assert _join(t2, r2) == (False, False)
 
 
 # --- the graph is freed ---

@@ -8,6 +8,7 @@ complete before it is used.
 from __future__ import annotations
 
 import functools
+import threading
 import weakref
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -15,7 +16,15 @@ import numpy as np
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_grad_enabled = True
+
+class _GradModeState(threading.local):
+    """Grad mode, one per thread (as PyTorch): ``no_grad`` in an evaluation thread does
+    not stop a training thread from recording its graph. New threads start enabled."""
+
+    enabled = True
+
+
+_mode = _GradModeState()
 
 FREED_GRAPH_MESSAGE = (
     "Trying to backward through the graph a second time, but the values it saved for "
@@ -28,7 +37,7 @@ FREED_GRAPH_MESSAGE = (
 
 def is_grad_enabled() -> bool:
     """True when operations on tensors that require grad record the graph."""
-    return _grad_enabled
+    return _mode.enabled
 
 
 class _GradMode:
@@ -37,16 +46,24 @@ class _GradMode:
     mode: bool
 
     def __init__(self) -> None:
-        self._previous: list[bool] = []  # a stack: the same object may be entered again
+        # The modes to restore, a stack per thread: the same object (a decorator, a saved
+        # ``ctx = tg.no_grad()``) may be entered again, and by several threads at once.
+        self._local = threading.local()
+
+    @property
+    def _previous(self) -> list:
+        try:
+            return self._local.stack
+        except AttributeError:
+            self._local.stack = []
+            return self._local.stack
 
     def __enter__(self) -> None:
-        global _grad_enabled
-        self._previous.append(_grad_enabled)
-        _grad_enabled = self.mode
+        self._previous.append(_mode.enabled)
+        _mode.enabled = self.mode
 
     def __exit__(self, *exc: Any) -> None:
-        global _grad_enabled
-        _grad_enabled = self._previous.pop()
+        _mode.enabled = self._previous.pop()
 
     def __call__(self, func: F) -> F:
         @functools.wraps(func)
@@ -85,18 +102,16 @@ class set_grad_enabled(_GradMode):
     manager or decorator it restores the previous mode afterwards."""
 
     def __init__(self, mode: bool) -> None:
-        global _grad_enabled
         super().__init__()
         self.mode = bool(mode)
-        self._previous.append(_grad_enabled)
-        _grad_enabled = self.mode
+        self._previous.append(_mode.enabled)
+        _mode.enabled = self.mode
 
     def __enter__(self) -> None:
         return None  # already set by __init__
 
     def __call__(self, func: F) -> F:
-        global _grad_enabled
-        _grad_enabled = self._previous.pop()  # as a decorator it must not act at once
+        _mode.enabled = self._previous.pop()  # as a decorator it must not act at once
         mode = self.mode
 
         @functools.wraps(func)
@@ -243,7 +258,6 @@ def _as_tensor(g: Any) -> Any:
 
 def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
     """The engine: propagate ``seeds`` from ``roots`` to the leaves (or the captured inputs)."""
-    global _grad_enabled
     grad_type = Tensor if create_graph else np.ndarray
     # Gradients of non-leaf tensors, keyed by their creator (output 0) or (creator, index).
     grads: dict[Any, Any] = {}
@@ -298,8 +312,8 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
     ready = [fn for fn, n in consumers.items() if n == 0]
     pop_ready, push_ready = ready.pop, ready.append  # bound once: this loop is the hot path
     pop_grad, get_grad = grads.pop, grads.get
-    previous_mode = _grad_enabled
-    _grad_enabled = create_graph
+    previous_mode = _mode.enabled
+    _mode.enabled = create_graph  # in this thread only
     try:
         while ready:
             fn = pop_ready()
@@ -354,7 +368,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                 fn.inputs = None
                 del fn.saved_tensors
     finally:
-        _grad_enabled = previous_mode
+        _mode.enabled = previous_mode
 
 
 def _broadcasts_to(shape: tuple, target: tuple) -> bool:

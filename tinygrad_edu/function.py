@@ -13,6 +13,8 @@ import numpy as np
 from . import autograd
 from .tensor import Tensor
 
+_grad_mode = autograd._mode  # this thread's grad mode (read on the hot path)
+
 
 class Function:
     """A differentiable operation: subclass it with a ``forward`` and a ``backward``.
@@ -70,7 +72,7 @@ class Function:
             else:
                 data.append(a)
         y = cls.forward(fn, *data)
-        record = requires_grad and autograd._grad_enabled
+        record = requires_grad and _grad_mode.enabled
         if type(y) is tuple:
             return fn._wrap_outputs(y, args, record)
         if type(y) is not np.ndarray:

@@ -302,7 +302,7 @@ class Tensor:
         return self._update_in_place(np.true_divide, other)
 
     def _update_in_place(self, ufunc: np.ufunc, other: Any) -> "Tensor":
-        if self._requires_grad and autograd._grad_enabled:
+        if self._requires_grad and autograd._mode.enabled:
             raise RuntimeError(
                 f"in-place {ufunc.__name__} on a tensor that requires grad cannot be recorded in "
                 "the graph: update parameters inside `with tg.no_grad():` (e.g. w -= lr * w.grad), "
