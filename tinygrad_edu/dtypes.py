@@ -49,3 +49,81 @@ def to_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
             "a Tensor holds bool, integer or floating point numbers"
         )
     return arr
+
+
+# --- type promotion (PyTorch's rules) ---
+#
+# Operands are ranked by category: bool < integer < float. A binary op's result has
+#   - the dtype of the operand of the higher category: float32 with an int64 tensor stays
+#     float32 (NumPy would give float64), an int tensor with a bool one stays int;
+#   - within one category, the wider dtype: float32 with float64 gives float64;
+#   - for a Python scalar of a higher category than the tensor, the default dtype of its
+#     category: an int tensor times 0.5 is float32 (the default float dtype), not float64.
+#     Otherwise the scalar never upcasts: float32 * 2.0 stays float32.
+# True division (and every float function, exp, log...) of integers or bools gives the
+# default float dtype. Only an integer or bool operand is ever converted: it never
+# requires grad, so no gradient has to flow through the conversion.
+
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
+_SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
+
+
+def _category(x: Any) -> int:
+    if type(x) is np.ndarray:
+        return _CATEGORY[x.dtype.kind]
+    category = _SCALAR_CATEGORY.get(type(x))
+    if category is None:  # an int/float subclass, a NumPy scalar
+        return _CATEGORY[np.asarray(x).dtype.kind]
+    return category
+
+
+def _raised(x: Any, other: Any, category: int) -> Any:
+    """``x`` (of a lower category than ``other``) converted to the dtype they combine to."""
+    if type(x) is not np.ndarray:
+        return x  # a Python scalar takes the array's dtype anyway (NEP 50)
+    if type(other) is np.ndarray:
+        return x.astype(other.dtype)
+    return x.astype(_default_dtype if category == 2 else np.int64)
+
+
+def promote(x0: Any, x1: Any) -> tuple:
+    """The two operands of a binary op, converted so NumPy computes PyTorch's result dtype.
+
+    ``x0`` and ``x1`` are ndarrays or Python scalars (at least one an ndarray); see the
+    rules above.
+    """
+    if type(x0) is np.ndarray and type(x1) is np.ndarray and x0.dtype is x1.dtype:
+        return x0, x1  # the common case, kept fast
+    c0, c1 = _category(x0), _category(x1)
+    if c0 < c1:
+        return _raised(x0, x1, c1), x1
+    if c1 < c0:
+        return x0, _raised(x1, x0, c0)
+    return x0, x1
+
+
+def promote_to_float(x0: Any, x1: Any) -> tuple:
+    """As ``promote``, then integers or bools become the default float dtype (true division)."""
+    x0, x1 = promote(x0, x1)
+    if max(_category(x0), _category(x1)) < 2:
+        x0, x1 = to_float(x0), to_float(x1)
+    return x0, x1
+
+
+def promote_all(xs: tuple) -> tuple:
+    """Arrays of one join (concatenate, stack): those of a lower category than the highest
+    take the dtype the highest ones combine to."""
+    categories = [_CATEGORY[x.dtype.kind] for x in xs]
+    top = max(categories)
+    if min(categories) == top:
+        return xs
+    dtype = np.result_type(*(x.dtype for x, c in zip(xs, categories) if c == top))
+    return tuple(x if c == top else x.astype(dtype) for x, c in zip(xs, categories))
+
+
+def to_float(x: Any) -> Any:
+    """``x`` for a float function (exp, log, true division...): integer and bool arrays
+    become the default float dtype, as in PyTorch (NumPy would give float64)."""
+    if type(x) is np.ndarray and x.dtype.kind != "f":
+        return x.astype(_default_dtype)
+    return x

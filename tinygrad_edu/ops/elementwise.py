@@ -1,11 +1,14 @@
 """Element-wise ops: arithmetic, exp/log, activations, clip, maximum/minimum.
 
-Each backward returns gradients shaped like the output; the engine sums them back to
-a broadcast input's shape. Formulas use operators and NumPy ufuncs, which work on
-ndarrays (first order) and on Tensors (``create_graph=True``) alike.
+Binary ops convert their operands with ``dtypes.promote`` (PyTorch's type promotion) and
+float functions their input with ``dtypes.to_float``. Each backward returns gradients
+shaped like the output; the engine sums them back to a broadcast input's shape. Formulas
+use operators and NumPy ufuncs, which work on ndarrays (first order) and on Tensors
+(``create_graph=True``) alike.
 """
 import numpy as np
 
+from ..dtypes import promote, promote_to_float, to_float
 from ..function import Function
 from ..tensor import Tensor
 
@@ -16,6 +19,7 @@ class Add(Function):
     """y = x0 + x1;  dy/dx0 = 1, dy/dx1 = 1."""
 
     def forward(self, x0, x1):
+        x0, x1 = promote(x0, x1)
         return x0 + x1
 
     def backward(self, gy):
@@ -26,6 +30,7 @@ class Sub(Function):
     """y = x0 - x1;  dy/dx0 = 1, dy/dx1 = -1."""
 
     def forward(self, x0, x1):
+        x0, x1 = promote(x0, x1)
         return x0 - x1
 
     def backward(self, gy):
@@ -57,6 +62,7 @@ class Mul(Function):
     """y = x0 * x1;  dy/dx0 = x1, dy/dx1 = x0."""
 
     def forward(self, x0, x1):
+        x0, x1 = promote(x0, x1)
         self.save_for_backward(x0, x1)
         return x0 * x1
 
@@ -69,6 +75,7 @@ class Div(Function):
     """y = x0 / x1;  dy/dx0 = 1 / x1, dy/dx1 = -x0 / x1**2."""
 
     def forward(self, x0, x1):
+        x0, x1 = promote_to_float(x0, x1)  # 1 / 2 is 0.5 in the default float dtype
         self.save_for_backward(x0, x1)
         return x0 / x1
 
@@ -87,6 +94,7 @@ class Pow(Function):
     """
 
     def forward(self, x0, x1):
+        x0, x1 = promote(x0, x1)
         y = x0 ** x1
         self.save_for_backward(x0, x1, y)
         return y
@@ -108,7 +116,7 @@ class Exp(Function):
     """y = exp(x);  dy/dx = y."""
 
     def forward(self, x):
-        y = np.exp(x)
+        y = np.exp(to_float(x))
         self.save_for_backward(y)
         return y
 
@@ -122,7 +130,7 @@ class Log(Function):
 
     def forward(self, x):
         self.save_for_backward(x)
-        return np.log(x)
+        return np.log(to_float(x))
 
     def backward(self, gy):
         (x,) = self.saved_tensors
@@ -133,7 +141,7 @@ class Sqrt(Function):
     """y = sqrt(x);  dy/dx = 1 / (2 y).  Domain x > 0 (the gradient is inf at 0)."""
 
     def forward(self, x):
-        y = np.sqrt(x)
+        y = np.sqrt(to_float(x))
         self.save_for_backward(y)
         return y
 
@@ -150,7 +158,7 @@ class Sin(Function):
 
     def forward(self, x):
         self.save_for_backward(x)
-        return np.sin(x)
+        return np.sin(to_float(x))
 
     def backward(self, gy):
         (x,) = self.saved_tensors
@@ -162,7 +170,7 @@ class Cos(Function):
 
     def forward(self, x):
         self.save_for_backward(x)
-        return np.cos(x)
+        return np.cos(to_float(x))
 
     def backward(self, gy):
         (x,) = self.saved_tensors
@@ -176,7 +184,7 @@ class Tanh(Function):
     """y = tanh(x);  dy/dx = 1 - y**2."""
 
     def forward(self, x):
-        y = np.tanh(x)
+        y = np.tanh(to_float(x))
         self.save_for_backward(y)
         return y
 
@@ -201,7 +209,7 @@ class Sigmoid(Function):
     """y = 1 / (1 + exp(-x));  dy/dx = y * (1 - y)."""
 
     def forward(self, x):
-        y = sigmoid(x)
+        y = sigmoid(to_float(x))
         self.save_for_backward(y)
         return y
 
@@ -249,6 +257,7 @@ class Softplus(Function):
     """
 
     def forward(self, x, beta, threshold):
+        x = to_float(x)
         z = x * beta
         linear = z > threshold
         self.beta = beta
@@ -271,7 +280,7 @@ class SafeSqrt(Function):
     """
 
     def forward(self, x):
-        y = np.sqrt(x)
+        y = np.sqrt(to_float(x))
         self.save_for_backward(y, y == 0)
         return y
 
@@ -300,6 +309,9 @@ class Clip(Function):
     """
 
     def forward(self, x, lo, hi):
+        for bound in (lo, hi):  # an integer tensor clipped to 0.5 becomes float (PyTorch)
+            if bound is not None:
+                x = promote(x, bound)[0]
         inside = np.ones(x.shape, dtype=bool)
         if lo is not None:
             inside &= x >= lo
@@ -320,6 +332,7 @@ class Maximum(Function):
     """
 
     def forward(self, x0, x1):
+        x0, x1 = promote(x0, x1)
         y = np.maximum(x0, x1)
         self.save_for_backward(((x0 > x1) + 0.5 * (x0 == x1)).astype(y.dtype))
         return y
@@ -336,6 +349,7 @@ class Minimum(Function):
     """
 
     def forward(self, x0, x1):
+        x0, x1 = promote(x0, x1)
         y = np.minimum(x0, x1)
         self.save_for_backward(((x0 < x1) + 0.5 * (x0 == x1)).astype(y.dtype))
         return y
@@ -349,6 +363,7 @@ class Where(Function):
     """y = x0 where cond, else x1;  dy/dx0 = cond, dy/dx1 = not cond (cond has no gradient)."""
 
     def forward(self, cond, x0, x1):
+        x0, x1 = promote(x0, x1)
         self.save_for_backward(cond)
         return np.where(cond, x0, x1)
 

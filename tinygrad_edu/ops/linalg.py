@@ -1,6 +1,7 @@
 """Matrix product, with NumPy's rules for 1-D operands and batch broadcasting."""
 import numpy as np
 
+from ..dtypes import promote
 from ..function import Function
 
 
@@ -16,6 +17,7 @@ class MatMul(Function):
         if np.ndim(x0) == 0 or np.ndim(x1) == 0:
             raise ValueError("matmul needs operands with at least 1 dimension, got shapes "
                              f"{np.shape(x0)} and {np.shape(x1)}; use * for scalars")
+        x0, x1 = promote(x0, x1)
         try:
             y = np.matmul(x0, x1)
         except ValueError:

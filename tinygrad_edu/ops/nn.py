@@ -1,6 +1,7 @@
 """Neural-network ops with their own numerically stable formulas: softmax and log-softmax."""
 import numpy as np
 
+from ..dtypes import to_float
 from ..function import Function
 
 
@@ -11,6 +12,7 @@ class Softmax(Function):
     """
 
     def forward(self, x, axis):
+        x = to_float(x)
         e = np.exp(x - x.max(axis=axis, keepdims=True))
         y = e / e.sum(axis=axis, keepdims=True)
         self.axis = axis
@@ -30,6 +32,7 @@ class LogSoftmax(Function):
     """
 
     def forward(self, x, axis):
+        x = to_float(x)
         shifted = x - x.max(axis=axis, keepdims=True)
         y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         self.axis = axis

@@ -1,6 +1,7 @@
 """Reductions: sum, max and min over an axis (or all axes)."""
 import numpy as np
 
+from ..dtypes import to_float
 from ..function import Function
 from ..tensor import Tensor
 from .shape import broadcast_to
@@ -65,8 +66,7 @@ class LogSumExp(Function):
     """
 
     def forward(self, x, axis, keepdims):
-        if x.dtype.kind != "f":  # integers give float64, as np.exp does
-            x = x.astype(np.float64)
+        x = to_float(x)  # integers give the default float dtype, as in PyTorch
         m = x.max(axis=axis, keepdims=True, initial=-np.inf)  # -inf over an empty axis
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         e = np.exp(x - m)

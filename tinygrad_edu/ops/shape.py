@@ -5,6 +5,7 @@
 """
 import numpy as np
 
+from ..dtypes import promote_all
 from ..function import Function
 from ..tensor import Tensor
 
@@ -139,7 +140,7 @@ class Concatenate(Function):
     """y = the inputs joined along ``axis``;  dL/dx_i = the slice of dL/dy that x_i filled."""
 
     def forward(self, axis, *xs):
-        y = np.concatenate(xs, axis=axis)
+        y = np.concatenate(promote_all(xs), axis=axis)
         self.axis = axis % y.ndim
         self.bounds = np.cumsum([0] + [x.shape[self.axis] for x in xs])
         return y
@@ -154,7 +155,7 @@ class Stack(Function):
     """y = the inputs stacked along a new ``axis``;  dL/dx_i = dL/dy taken at index i of it."""
 
     def forward(self, axis, *xs):
-        y = np.stack(xs, axis=axis)
+        y = np.stack(promote_all(xs), axis=axis)
         self.axis = axis % y.ndim
         return y
 
