@@ -426,23 +426,44 @@ class Tensor:
                              f"got {n} (shape {self.shape})")
         return SafeSqrt.apply(self.var(axis=axis, keepdims=keepdims, ddof=ddof))
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+    def max(self, *args: Any, **kwargs: Any) -> Any:
+        """The largest value: NumPy's ``max(axis=None, keepdims=False)`` gives the values
+        (the gradient shared equally between ties, as ``torch.amax``); PyTorch's
+        ``max(dim, keepdim=False)`` gives the pair ``(values, indices)`` (the gradient to the
+        index it returns, as ``torch.max``); ``max(other)`` is ``tg.maximum(self, other)``.
+
+        A positional int is PyTorch's ``dim`` (``_, pred = out.max(1)``), unless NumPy's
+        ``keepdims=`` is also given; a pair used as if it were the values raises.
+        """
+        return _max_or_min(self, "max", args, kwargs)
+
+    def min(self, *args: Any, **kwargs: Any) -> Any:
+        """The smallest value, with the same forms as ``max``: ``min(axis=...)`` the values,
+        ``min(dim)`` the pair ``(values, indices)``, ``min(other)`` ``tg.minimum``."""
+        return _max_or_min(self, "min", args, kwargs)
+
+    def amax(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
         """Largest value over ``axis`` (as ``sum``); the gradient goes to the maximum, shared
         equally between ties (as ``torch.amax``)."""
         return Max.apply(self, _axis(axis), keepdims)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+    def amin(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
         """Smallest value over ``axis`` (as ``sum``); the gradient goes to the minimum, shared
-        equally between ties."""
+        equally between ties (as ``torch.amin``)."""
         return Min.apply(self, _axis(axis), keepdims)
 
-    def argmax(self, axis: Any = None) -> "Tensor":
-        """Index of the largest value (no gradient)."""
-        return Tensor._wrap(np.asarray(self.data.argmax(axis=axis)))
+    def argmax(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+               keepdim: bool = False) -> "Tensor":
+        """Index of the largest value, over all elements or along ``axis`` (or ``dim``); no
+        gradient. The first one at a tie."""
+        axis, keepdims = _dim_alias("argmax", axis, keepdims, dim, keepdim)
+        return Tensor._wrap(np.asarray(self.data.argmax(axis=axis, keepdims=keepdims)))
 
-    def argmin(self, axis: Any = None) -> "Tensor":
-        """Index of the smallest value (no gradient)."""
-        return Tensor._wrap(np.asarray(self.data.argmin(axis=axis)))
+    def argmin(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+               keepdim: bool = False) -> "Tensor":
+        """Index of the smallest value, as ``argmax``; no gradient."""
+        axis, keepdims = _dim_alias("argmin", axis, keepdims, dim, keepdim)
+        return Tensor._wrap(np.asarray(self.data.argmin(axis=axis, keepdims=keepdims)))
 
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
         """log(sum(exp(x))) over ``axis`` (as ``sum``), computed stably as
@@ -522,6 +543,68 @@ class Tensor:
 
 
 # --- argument helpers ---
+
+
+def _dim_alias(name: str, axis: Any, keepdims: bool, dim: Any, keepdim: bool) -> tuple:
+    """NumPy's ``axis``/``keepdims`` or PyTorch's ``dim``/``keepdim`` (not both)."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{name}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
+        axis = dim
+    return axis, bool(keepdims or keepdim)
+
+
+def _max_or_min(x: "Tensor", name: str, args: tuple, kwargs: dict) -> Any:
+    """``Tensor.max`` / ``Tensor.min``: pick the NumPy form, the PyTorch form, or the
+    element-wise one from the arguments (see ``Tensor.max``)."""
+    unknown = set(kwargs) - {"axis", "keepdims", "dim", "keepdim"}
+    if unknown or len(args) > 2 or (len(args) == 2 and "keepdim" in kwargs):
+        raise TypeError(f"{name}() takes axis=/keepdims= (NumPy) or dim, keepdim= (PyTorch), "
+                        f"got {len(args)} positional and {sorted(kwargs)}")
+    if args and isinstance(args[0], (Tensor, np.ndarray)):
+        if len(args) > 1 or kwargs:
+            raise TypeError(f"{name}(other) takes no other arguments")
+        return (maximum if name == "max" else minimum)(x, args[0])
+    if "dim" in kwargs or "keepdim" in kwargs:
+        if args or "axis" in kwargs or "keepdims" in kwargs:
+            raise TypeError(f"{name}: give axis=/keepdims= (NumPy) or dim=/keepdim= (PyTorch), "
+                            "not a mix")
+        args = (kwargs.pop("dim", None), kwargs.pop("keepdim", False))
+    elif args and "keepdims" not in kwargs and "axis" not in kwargs and _is_dim(args[0]):
+        pass  # out.max(1): PyTorch's dim
+    else:
+        values = Max if name == "max" else Min
+        axis = args[0] if args else kwargs.get("axis")
+        keepdims = args[1] if len(args) > 1 else kwargs.get("keepdims", False)
+        return values.apply(x, _axis(axis), bool(keepdims))
+    dim, keepdim = args[0], bool(args[1]) if len(args) > 1 else False
+    if dim is None or not _is_dim(dim):
+        raise TypeError(f"{name}(dim) takes one int dim, got {dim!r}; for all elements call "
+                        f"{name}() (or {name}(axis=...) for several axes)")
+    if x.data.ndim == 0:
+        dim_ok = dim in (0, -1)
+    else:
+        dim_ok = -x.data.ndim <= dim < x.data.ndim
+    if not dim_ok:
+        raise np.exceptions.AxisError(int(dim), x.data.ndim, msg_prefix=name)
+    find = np.argmax if name == "max" else np.argmin
+    indices = np.asarray(find(x.data, axis=int(dim) if x.data.ndim else None, keepdims=True))
+    if x.data.ndim == 0:
+        values = x.clone()
+        indices = np.zeros((), np.int64)
+    else:
+        index = list(np.indices(indices.shape, sparse=True))
+        index[int(dim)] = indices
+        values = GetItem.apply(x, tuple(index))  # the gradient goes to that index only
+        if not keepdim:
+            values = values.squeeze(int(dim))
+            indices = indices.squeeze(int(dim))
+    return ValuesIndices(values, Tensor._wrap(indices.astype(np.int64)))
+
+
+def _is_dim(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
 
 # Operand types a binary op takes as they are (checked first: this is the hot path).
 _READY = frozenset({Tensor, np.ndarray, float, int})
@@ -641,4 +724,6 @@ from .ops.linalg import MatMul  # noqa: E402
 from .ops.nn import LogSoftmax, Softmax  # noqa: E402
 from .ops.reduce import LogSumExp, Max, Min, Sum  # noqa: E402
 from .ops.shape import BroadcastTo, GetItem, Reshape, Transpose  # noqa: E402
+from .functions import maximum, minimum  # noqa: E402
+from .return_types import ValuesIndices  # noqa: E402
 from . import numpy_interop  # noqa: E402
