@@ -69,9 +69,48 @@ def test_np_functions_with_their_own_shape_and_join_arguments():
 def test_other_numpy_functions_see_the_data_as_for_an_array():
     x = leaf([[1.0, -2.0], [3.0, 4.0]])
     assert np.shape(x) == (2, 2) and np.ndim(x) == 2
-    assert np.allclose(x, x.data)
-    np.testing.assert_array_equal(np.round(x, 0), np.round(x.data, 0))
+    assert np.allclose(x, x.data) and np.array_equal(x, x.data)
+    np.testing.assert_allclose(x, x.data)  # a learner's test on a parameter
+    assert np.argmax(x) == 3 and np.count_nonzero(x > 0) == 3
     assert [a.tolist() for a in np.where(x.data > 0)] == [[0, 1, 1], [0, 0, 1]]
+    # Without gradients to lose, a float result is fine: as for an array.
+    np.testing.assert_array_equal(np.sort(x.detach()), np.sort(x.data))
+    with tg.no_grad():
+        np.testing.assert_array_equal(np.sort(x), np.sort(x.data))
+    np.testing.assert_array_equal(np.sort(tg.Tensor(x.data)), np.sort(x.data))
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda x: np.sort(x), "np.sort"),
+    (lambda x: np.linalg.inv(x), "np.linalg.inv"),
+    (lambda x: np.add.reduce(x), "np.add.reduce"),
+    (lambda x: np.add.accumulate(x), "np.add.accumulate"),
+    (lambda x: np.exp(x, dtype=np.float64), "np.exp with dtype="),
+    (lambda x: np.multiply(x, 2.0, out=np.empty((2, 2))), "np.multiply with out="),
+    (lambda x: np.histogram(x), "np.histogram"),
+    (lambda x: np.percentile(x, 50), "np.percentile"),
+])
+def test_a_numpy_function_without_an_op_refuses_to_cut_the_graph(call, name):
+    x = leaf([[1.0, -2.0], [3.0, 4.0]])
+    with pytest.raises(TypeError, match=f"{name} has no differentiable op here.*silently"):
+        call(x)
+    x2 = leaf([[1.0, -2.0], [3.0, 4.0]]) * 1.0  # a non-leaf in the graph, the same
+    with pytest.raises(TypeError, match="cut in the graph"):
+        call(x2)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: np.fill_diagonal(x, 0.0),
+    lambda x: np.copyto(x, 0.0),
+    lambda x: np.add.at(x, (0, 0), 1.0),
+    lambda x: np.put(x, [0], [5.0]),
+])
+def test_a_numpy_function_that_writes_into_a_grad_tensor_is_refused(call):
+    x = leaf([[1.0, -2.0], [3.0, 4.0]])
+    before = x.data.copy()
+    with pytest.raises(TypeError, match="in place, which the graph cannot record"):
+        call(x)
+    np.testing.assert_array_equal(x.data, before)  # nothing changed
 
 
 def test_unsupported_numpy_options_and_ufuncs_fail_clearly():

@@ -2,8 +2,9 @@
 
 ``np.exp(t)``, ``np.dot(x, W)``, ``np.sum(t, axis=0)``, ``ndarray + t``: the ones with a
 differentiable op here run it and return a Tensor, so code written for NumPy arrays (as
-in the classic lessons) keeps its gradients. Any other NumPy function gets the tensors'
-data and returns what NumPy returns (an array, without gradient), as for an array.
+in the classic lessons) keeps its gradients. Any other NumPy function is computed on the
+tensors' data; given a Tensor that requires grad (in grad mode) it raises TypeError rather
+than return a float result without gradient: never a silent cut in the graph.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import autograd
 from .functions import concatenate, maximum, minimum, stack, where
 from .ops.elementwise import Abs, Add, Cos, Div, Exp, Log, Mul, Neg, Pow, Sin, Sqrt, Sub, Tanh
 from .ops.linalg import MatMul
@@ -38,19 +40,26 @@ for _ufunc in (np.less, np.less_equal, np.greater, np.greater_equal, np.equal, n
 
 def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     """Run a NumPy ufunc on arguments that include Tensors (see the module docstring)."""
-    if "out" in kwargs or method != "__call__":
-        # An ndarray destination (w.data -= lr * w.grad) or a ufunc method (np.add.reduce):
-        # array arithmetic on the data, no gradient.
-        return getattr(ufunc, method)(*_to_data(inputs), **_to_data(kwargs))
-    op = UFUNCS.get(ufunc)
-    if op is None or kwargs:
-        raise TypeError(
-            f"np.{ufunc.__name__}{' with ' + ', '.join(kwargs) if kwargs else ''} has no "
-            "differentiable op here: apply it to t.data for a constant result, or write a "
-            "tg.Function for it")
-    # A NumPy scalar acts as a Python number: np.float64(2) * t keeps t's dtype, as
-    # t * np.float64(2) does (see tensor._operand).
-    return op(*(x.item() if isinstance(x, np.generic) else x for x in inputs))
+    op = UFUNCS.get(ufunc) if method == "__call__" and not kwargs else None
+    if op is not None:
+        # A NumPy scalar acts as a Python number: np.float64(2) * t keeps t's dtype, as
+        # t * np.float64(2) does (see tensor._operand).
+        return op(*(x.item() if isinstance(x, np.generic) else x for x in inputs))
+    # An ndarray destination (w.data -= lr * w.grad), a ufunc method (np.add.reduce), an
+    # option (where=, dtype=) or a ufunc without a differentiable op: computed on the data.
+    name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+    if kwargs:
+        name += " with " + ", ".join(f"{k}=" for k in kwargs)
+    if method == "at" and autograd._mode.enabled and _requires_grad(inputs[0]):
+        raise TypeError(IN_PLACE_MESSAGE.format(name=name))  # NumPy's at() ignores read-only
+    result = _without_graph(name, getattr(ufunc, method), inputs, kwargs)
+    if method != "__call__" or "out" in kwargs:
+        return result
+    return tuple(map(_wrap, result)) if isinstance(result, tuple) else _wrap(result)
+
+
+def _wrap(result: Any) -> Any:
+    return Tensor._wrap(np.asarray(result)) if isinstance(result, (np.ndarray, np.generic)) else result
 
 
 def _tensor(x: Any) -> Tensor:
@@ -117,9 +126,14 @@ def _ravel(a, order="C"):
     return _tensor(a).flatten()
 
 
-def _clip(a, a_min=None, a_max=None, out=None, min=None, max=None, **others):
+def _clip(a, a_min=np._NoValue, a_max=np._NoValue, out=None, *, min=np._NoValue,
+          max=np._NoValue, **others):
     _unsupported("clip", out=out, **others)
-    return _tensor(a).clip(a_min if a_min is not None else min, a_max if a_max is not None else max)
+    if (a_min is np._NoValue) != (a_max is np._NoValue):  # NumPy's rule: both, or neither
+        raise TypeError("np.clip(a, a_min, a_max) needs both bounds (None for no bound), "
+                        "or the keywords min= / max=")
+    lo, hi = (min, max) if a_min is np._NoValue else (a_min, a_max)
+    return _tensor(a).clip(None if lo is np._NoValue else lo, None if hi is np._NoValue else hi)
 
 
 def _where(condition, x=None, y=None):
@@ -153,15 +167,81 @@ def call_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     ours = FUNCTIONS.get(func)
     if ours is not None:
         return ours(*args, **kwargs)
-    return func(*_to_data(args), **_to_data(kwargs))
+    return _without_graph(f"np.{_qualified_name(func)}", func, args, kwargs)
 
 
-def _to_data(value: Any) -> Any:
-    """``value`` with every Tensor in it (also inside lists, tuples, dicts) replaced by its data."""
+GRAPH_CUT_MESSAGE = (
+    "{name} has no differentiable op here: on a Tensor that requires grad its result would "
+    "silently carry no gradient (a cut in the graph). Use the Tensor ops (t.sum(), t @ w, "
+    "tg.where, ...: see the README's list), call it on t.detach() (or t.data) if you want a "
+    "constant, or write a tg.Function for it.")
+
+IN_PLACE_MESSAGE = (
+    "{name} would change a Tensor that requires grad in place, which the graph cannot "
+    "record: build a new tensor with Tensor ops instead (or change t.data under "
+    "tg.no_grad() if no gradient should see it)")
+
+
+def _without_graph(name: str, func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """``func`` run on the tensors' data, for a NumPy function with no differentiable op.
+
+    Outside grad mode, or when no tensor in the arguments requires grad, that is what the
+    user asked for. Otherwise a float result would be a silent cut in the graph, and an
+    in-place change of a tensor's data one the graph cannot see: both raise TypeError.
+    Results without floats (shapes, indices, bools: np.argmax, np.allclose) carry no
+    gradient anyway and are returned.
+    """
+    if not (autograd._mode.enabled and _requires_grad((args, kwargs))):
+        return func(*_to_data(args), **_to_data(kwargs))
+    try:
+        result = func(*_to_data(args, True), **_to_data(kwargs, True))
+    except ValueError as error:
+        if "read-only" not in str(error):
+            raise
+        raise TypeError(IN_PLACE_MESSAGE.format(name=name)) from None
+    if _has_floats(result):
+        raise TypeError(GRAPH_CUT_MESSAGE.format(name=name))
+    return result
+
+
+def _qualified_name(func: Callable[..., Any]) -> str:
+    module = getattr(func, "__module__", "") or ""
+    sub = module.removeprefix("numpy").strip(".").split(".")[0]
+    sub = "" if sub in ("", "core", "_core", "lib") or sub.startswith("_") else sub + "."
+    return sub + getattr(func, "__name__", repr(func))
+
+
+def _requires_grad(value: Any) -> bool:
     if isinstance(value, Tensor):
-        return value.data
+        return value._requires_grad
     if isinstance(value, (list, tuple)):
-        return type(value)(_to_data(v) for v in value)
+        return any(_requires_grad(v) for v in value)
     if isinstance(value, dict):
-        return {k: _to_data(v) for k, v in value.items()}
+        return any(_requires_grad(v) for v in value.values())
+    return False
+
+
+def _has_floats(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "fc"
+    if isinstance(value, (float, complex, np.inexact)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_floats(v) for v in value)
+    return False
+
+
+def _to_data(value: Any, read_only: bool = False) -> Any:
+    """``value`` with every Tensor in it (also inside lists, tuples, dicts) replaced by its
+    data; with ``read_only``, by a view of it that cannot be written to."""
+    if isinstance(value, Tensor):
+        if not read_only:
+            return value.data
+        view = np.asarray(value.data).view()
+        view.flags.writeable = False
+        return view
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_data(v, read_only) for v in value)
+    if isinstance(value, dict):
+        return {k: _to_data(v, read_only) for k, v in value.items()}
     return value
