@@ -1,4 +1,6 @@
 """Tensor construction, dtype rules, factories, attributes and Python protocols (API.md)."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -117,11 +119,22 @@ def test_data_is_copied_from_arrays_and_tensors():
 def test_tensor_of_tensor_is_a_new_leaf():
     x = tg.Tensor([1.0, 2.0], requires_grad=True)
     y = x * 2
-    z = tg.Tensor(y)  # like torch.tensor(y): a copy outside the graph
+    with pytest.warns(UserWarning, match=r"no gradient flows back to t.*t\.detach\(\)\.clone"):
+        z = tg.Tensor(y)  # like torch.tensor(y): a copy outside the graph, with a warning
     assert z.creator is None and not z.requires_grad
     np.testing.assert_array_equal(z.data, y.data)
-    w = tg.Tensor(y, requires_grad=True)
+    with pytest.warns(UserWarning, match="no gradient flows back"):
+        w = tg.Tensor(y, requires_grad=True)
     assert w.is_leaf and w.requires_grad
+    with pytest.warns(UserWarning, match=r"Use tg\.stack"):
+        pair = tg.Tensor([[y[0]], [2.0]])
+    np.testing.assert_array_equal(pair.data, [[2.0], [2.0]])
+    with warnings.catch_warnings():  # without a gradient to lose: no warning
+        warnings.simplefilter("error")
+        tg.Tensor(y.detach())
+        tg.Tensor([x.detach(), x.detach()])
+        with tg.no_grad():
+            tg.Tensor(y)
 
 
 # --- Python scalars keep the tensor's dtype ---

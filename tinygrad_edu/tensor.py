@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+import warnings
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -37,7 +38,14 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         if isinstance(data, Tensor):
+            if data._requires_grad and autograd._mode.enabled:
+                _warn_copy("tg.Tensor(t) copies t's values into a new leaf: no gradient flows "
+                           "back to t. For that use t itself (or t.clone()); for a constant "
+                           "copy, t.detach().clone()")
             data = data.data
+        elif isinstance(data, (list, tuple)) and _holds_grad_tensor(data):
+            _warn_copy("tg.Tensor([...]) of tensors that require grad copies their values: no "
+                       "gradient flows back to them. Use tg.stack([...]) to keep the graph")
         self.data = to_array(data, dtype)
         self.grad: Tensor | None = None
         self._requires_grad = False
@@ -543,6 +551,21 @@ class Tensor:
 
 
 # --- argument helpers ---
+
+
+def _warn_copy(message: str) -> None:
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _holds_grad_tensor(data: Any) -> bool:
+    """Does a (nested) list hold a Tensor that requires grad? (made into a constant)"""
+    for v in data:
+        if isinstance(v, Tensor):
+            if v._requires_grad:
+                return True
+        elif isinstance(v, (list, tuple)) and _holds_grad_tensor(v):
+            return True
+    return False
 
 
 def _dim_alias(name: str, axis: Any, keepdims: bool, dim: Any, keepdim: bool) -> tuple:
