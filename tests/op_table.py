@@ -118,7 +118,7 @@ def _scatter(g, shape, index):
 
 
 def _transpose(x, axes):
-    return x.transpose() if axes is None else x.transpose(*axes)
+    return x.transpose() if axes is None else x.transpose(tuple(axes))
 
 
 def _with_scalar(elements, scalars, name="c"):

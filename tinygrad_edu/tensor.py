@@ -526,8 +526,23 @@ class Tensor:
         return self.expand_dims(axis)
 
     def transpose(self, *axes: Any) -> "Tensor":
-        """Permute axes as NumPy does; no axes reverses them."""
-        return Transpose.apply(self, _axes_arg(axes, self.data.ndim))
+        """Permute axes as NumPy does (``transpose(2, 0, 1)`` or a tuple); no axes reverses them.
+
+        Two ints on a tensor that is not 2-D swap those two axes, PyTorch's
+        ``transpose(dim0, dim1)`` (NumPy would refuse them: a permutation names every axis).
+        On a 2-D tensor ``transpose(0, 1)`` is NumPy's identity but PyTorch's swap: it raises
+        rather than guess (use ``.T``, or ``transpose((0, 1))`` for the identity).
+        """
+        ndim = self.data.ndim
+        two_ints = len(axes) == 2 and all(_is_dim(a) for a in axes)
+        if two_ints and ndim != 2:
+            return self.swapaxes(*axes)
+        if two_ints and (axes[0] % 2, axes[1] % 2) != (1, 0):
+            raise TypeError(
+                f"transpose{axes} on a 2-D tensor is ambiguous: NumPy reads it as the "
+                "permutation (no change), PyTorch as a swap of the two axes. Use x.T (or "
+                "x.swapaxes(0, 1)) to swap them, x.transpose((0, 1)) for NumPy's identity")
+        return Transpose.apply(self, _axes_arg(axes, ndim))
 
     def swapaxes(self, axis1: int, axis2: int) -> "Tensor":
         """Exchange two axes (a transpose)."""

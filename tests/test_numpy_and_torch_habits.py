@@ -1,6 +1,10 @@
-"""max and min in both habits: NumPy's ``axis=`` gives the values, PyTorch's ``dim`` gives
-``(values, indices)``, ``max(other)`` is the element-wise maximum; a pair used as values
-raises instead of giving a wrong number."""
+"""Where NumPy's and PyTorch's habits meet on one name, neither gives a wrong number.
+
+max and min: NumPy's ``axis=`` gives the values, PyTorch's ``dim`` gives ``(values,
+indices)``, ``max(other)`` is the element-wise maximum; a pair used as values raises.
+transpose: a permutation (NumPy), two axes swapped (PyTorch) where NumPy would refuse, and
+an error where the two disagree (``transpose(0, 1)`` on a 2-D tensor).
+"""
 import numpy as np
 import pytest
 
@@ -144,3 +148,39 @@ def test_zero_dim_tensor_dim_form():
     assert values.item() == theirs.values.item() and indices.item() == theirs.indices.item()
     values.backward()
     assert x.grad.item() == 1.0
+
+
+# --- transpose ---
+
+
+@pytest.mark.parametrize("shape,axes", [((2, 3, 4), (0, 1)), ((2, 3, 4), (-1, -2)),
+                                        ((2, 3, 4), (2, 0)), ((2, 3, 4, 5), (1, 3)),
+                                        ((3,), (0, 0)), ((2, 3), (1, 0)), ((2, 3), (-1, 0))])
+def test_two_axes_swap_as_torch_where_numpy_would_refuse(shape, axes):
+    x = np.random.default_rng(0).standard_normal(shape)
+    ours = tg.Tensor(x, requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    y, yt = ours.transpose(*axes), theirs.transpose(*axes)
+    np.testing.assert_array_equal(y.data, yt.detach().numpy())
+    g = np.random.default_rng(1).standard_normal(y.shape)
+    y.backward(g)
+    yt.backward(torch.tensor(g))
+    np.testing.assert_array_equal(ours.grad.data, theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("axes", [(2, 0, 1), ((2, 0, 1),), ((0, 1, 2),), ()])
+def test_permutations_are_numpys(axes):
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    np.testing.assert_array_equal(tg.Tensor(x).transpose(*axes).data, x.transpose(*axes))
+    permutation = axes[0] if len(axes) == 1 else (axes or None)
+    np.testing.assert_array_equal(np.transpose(tg.Tensor(x), permutation).data,
+                                  np.transpose(x, permutation))
+
+
+@pytest.mark.parametrize("axes", [(0, 1), (-2, -1), (0, -1), (1, 1)])
+def test_where_numpy_and_torch_disagree_on_a_matrix_it_raises(axes):
+    with pytest.raises(TypeError, match=r"ambiguous.*NumPy.*PyTorch.*x\.T"):
+        tg.Tensor(np.ones((3, 3))).transpose(*axes)
+    square = tg.Tensor(np.arange(4.0).reshape(2, 2))
+    np.testing.assert_array_equal(square.transpose((0, 1)).data, square.data)  # NumPy's identity
+    np.testing.assert_array_equal(square.T.data, square.data.T)
