@@ -184,3 +184,52 @@ def test_where_numpy_and_torch_disagree_on_a_matrix_it_raises(axes):
     square = tg.Tensor(np.arange(4.0).reshape(2, 2))
     np.testing.assert_array_equal(square.transpose((0, 1)).data, square.data)  # NumPy's identity
     np.testing.assert_array_equal(square.T.data, square.data.T)
+
+
+# --- reductions take dim/keepdim; var and std keep NumPy's default, take PyTorch's options ---
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "logsumexp", "var", "std", "amax", "amin"])
+@pytest.mark.parametrize("dim,keepdim", [(0, False), (1, True), ((0, 1), False), (-1, True)])
+def test_reductions_take_dim_and_keepdim(name, dim, keepdim):
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    method = {"amax": "max", "amin": "min"}.get(name, name)
+    theirs = getattr(torch, name)(torch.tensor(x), dim=dim, keepdim=keepdim,
+                                  **({"correction": 0} if name in ("var", "std") else {}))
+    if name in ("amax", "amin"):
+        ours = getattr(tg.Tensor(x), name)(axis=dim, keepdims=keepdim)
+    else:
+        ours = getattr(tg.Tensor(x), method)(dim=dim, keepdim=keepdim)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+    numpy_form = getattr(tg.Tensor(x), method)(axis=dim, keepdims=keepdim)
+    np.testing.assert_allclose(numpy_form.data, ours.data)
+
+
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_var_and_std_default_is_numpys_and_torchs_options_give_torchs(name):
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    t = torch.tensor(x)
+    np.testing.assert_allclose(getattr(tg.Tensor(x), name)().data, getattr(np, name)(x))
+    for ours, theirs in [({"correction": 1}, {"correction": 1}), ({"unbiased": True}, {}),
+                         ({"unbiased": False}, {"correction": 0}), ({"ddof": 1}, {}),
+                         ({"dim": 0, "correction": 2}, {"dim": 0, "correction": 2})]:
+        np.testing.assert_allclose(getattr(tg.Tensor(x), name)(**ours).data,
+                                   getattr(t, name)(**theirs).numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"ddof": 1, "correction": 1}, "one of ddof=, correction= or unbiased="),
+    ({"unbiased": "yes"}, "unbiased must be True or False"),
+    ({"correction": 0.5}, "must be an int >= 0"),
+    ({"axis": 0, "dim": 1}, "not both"),
+])
+def test_var_options_are_checked(kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        tg.Tensor(np.ones((3, 4))).var(**kwargs)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_takes_dim(name):
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    np.testing.assert_allclose(getattr(tg.Tensor(x), name)(dim=0).data,
+                               getattr(torch, name)(torch.tensor(x), dim=0).numpy(), rtol=1e-12)

@@ -397,21 +397,33 @@ class Tensor:
 
     # --- reductions ---
 
-    def sum(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+    def sum(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+            keepdim: bool = False) -> "Tensor":
         """Sum over ``axis`` (None: all; an int or a tuple; negative counts from the end),
-        keeping the reduced axes as size 1 if ``keepdims``; d/dx = 1 for every element."""
+        keeping the reduced axes as size 1 if ``keepdims``; d/dx = 1 for every element.
+        PyTorch's ``dim=``/``keepdim=`` are accepted too (in every reduction)."""
+        axis, keepdims = _dim_alias("sum", axis, keepdims, dim, keepdim)
         return Sum.apply(self, _axis(axis), keepdims)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+    def mean(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+             keepdim: bool = False) -> "Tensor":
         """Arithmetic mean: sum(x) / n, n the number of values reduced over ``axis``."""
+        axis, keepdims = _dim_alias("mean", axis, keepdims, dim, keepdim)
         axis = _axis(axis)
         n = _count(self.data.shape, axis)
         if n == 0:
             raise ValueError(f"mean of an empty selection (shape {self.shape}, axis={axis})")
         return Sum.apply(self, axis, keepdims) * (1.0 / n)
 
-    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> "Tensor":
-        """Variance sum((x - mean)**2) / (n - ddof); ddof=0 is NumPy's population variance."""
+    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0, *, dim: Any = None,
+            keepdim: bool = False, correction: Any = None, unbiased: Any = None) -> "Tensor":
+        """Variance sum((x - mean)**2) / (n - ddof); ddof=0 is NumPy's population variance.
+
+        Unlike ``torch.var`` (unbiased, n - 1, by default) the default is NumPy's: pass
+        ``ddof=1``, or PyTorch's ``correction=1`` / ``unbiased=True``, for the sample variance.
+        """
+        axis, keepdims = _dim_alias("var", axis, keepdims, dim, keepdim)
+        ddof = _ddof("var", ddof, correction, unbiased)
         axis = _axis(axis)
         n = _count(self.data.shape, axis)
         if n - ddof <= 0:
@@ -420,13 +432,17 @@ class Tensor:
         centered = self - self.mean(axis=axis, keepdims=True)
         return (centered * centered).sum(axis=axis, keepdims=keepdims) * (1.0 / (n - ddof))
 
-    def std(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> "Tensor":
-        """Standard deviation sqrt(var(x, ddof)); ddof=0 is NumPy's population std.
+    def std(self, axis: Any = None, keepdims: bool = False, ddof: int = 0, *, dim: Any = None,
+            keepdim: bool = False, correction: Any = None, unbiased: Any = None) -> "Tensor":
+        """Standard deviation sqrt(var(x, ddof)); ddof=0 is NumPy's population std (PyTorch's
+        ``correction=``/``unbiased=`` are accepted, as in ``var``; its default is n - 1).
 
         d std/dx_i = (x_i - mean) / ((n - ddof) std). Where all the values reduced are
         equal (std = 0) the gradient is taken as 0, as ``torch.std`` does, instead of the
         0 * inf = nan that sqrt(var) by the chain rule would give.
         """
+        axis, keepdims = _dim_alias("std", axis, keepdims, dim, keepdim)
+        ddof = _ddof("std", ddof, correction, unbiased)
         axis = _axis(axis)
         n = _count(self.data.shape, axis)
         if n - ddof <= 0:
@@ -473,18 +489,20 @@ class Tensor:
         axis, keepdims = _dim_alias("argmin", axis, keepdims, dim, keepdim)
         return Tensor._wrap(np.asarray(self.data.argmin(axis=axis, keepdims=keepdims)))
 
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
+    def logsumexp(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+                  keepdim: bool = False) -> "Tensor":
         """log(sum(exp(x))) over ``axis`` (as ``sum``), computed stably as
         m + log(sum(exp(x - m))) with m = max(x); d/dx = softmax(x) over ``axis``."""
+        axis, keepdims = _dim_alias("logsumexp", axis, keepdims, dim, keepdim)
         return LogSumExp.apply(self, _axis(axis), keepdims)
 
-    def softmax(self, axis: int = -1) -> "Tensor":
-        """exp(x) / sum(exp(x)) along ``axis`` (computed stably, as exp(x - max x))."""
-        return Softmax.apply(self, axis)
+    def softmax(self, axis: int = -1, *, dim: Any = None) -> "Tensor":
+        """exp(x) / sum(exp(x)) along ``axis`` (or ``dim``), computed stably as exp(x - max x)."""
+        return Softmax.apply(self, axis if dim is None else dim)
 
-    def log_softmax(self, axis: int = -1) -> "Tensor":
-        """x - log(sum(exp(x))) along ``axis`` (log-sum-exp computed stably)."""
-        return LogSoftmax.apply(self, axis)
+    def log_softmax(self, axis: int = -1, *, dim: Any = None) -> "Tensor":
+        """x - log(sum(exp(x))) along ``axis`` (or ``dim``), log-sum-exp computed stably."""
+        return LogSoftmax.apply(self, axis if dim is None else dim)
 
     # --- shape ---
 
@@ -590,6 +608,21 @@ def _dim_alias(name: str, axis: Any, keepdims: bool, dim: Any, keepdim: bool) ->
             raise TypeError(f"{name}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
         axis = dim
     return axis, bool(keepdims or keepdim)
+
+
+def _ddof(name: str, ddof: Any, correction: Any, unbiased: Any) -> int:
+    """NumPy's ``ddof`` or PyTorch's ``correction`` (the same number) or ``unbiased``."""
+    given = [k for k, v in (("correction", correction), ("unbiased", unbiased)) if v is not None]
+    if len(given) > 1 or (given and ddof != 0):
+        raise TypeError(f"{name}: give one of ddof=, correction= or unbiased=")
+    if unbiased is not None:
+        if not isinstance(unbiased, (bool, np.bool_)):
+            raise TypeError(f"{name}: unbiased must be True or False, got {unbiased!r}")
+        return 1 if unbiased else 0
+    ddof = ddof if correction is None else correction
+    if not _is_dim(ddof) or ddof < 0:
+        raise TypeError(f"{name}: ddof (correction) must be an int >= 0, got {ddof!r}")
+    return int(ddof)
 
 
 def _max_or_min(x: "Tensor", name: str, args: tuple, kwargs: dict) -> Any:
