@@ -5,8 +5,9 @@ The lessons, in order:
   2. why h = 1e-50 fails (rounding in float32);
   3. partial derivatives, one variable at a time;
   4. the gradient of f(x0, x1) = x0**2 + x1**2 at a few points (and as a field);
-  5. gradient descent, and what the learning rate does;
-  6. autograd: the same gradients from backpropagation, side by side.
+  5. float32 against float64: why numerical gradients want float64 (and warn otherwise);
+  6. gradient descent, and what the learning rate does;
+  7. autograd: the same gradients from backpropagation, side by side.
 
 Run:  python examples/numerical_gradient.py [--out DIR] [--quick]
 With matplotlib installed it also saves the gradient field as DIR/gradient_field.png.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
 
 import numpy as np
 
@@ -54,10 +56,12 @@ def lesson_rounding() -> None:
     print(f"   np.float32(1e-50) = {np.float32(h)!r}: the step itself rounds to zero,")
     print(f"   so x + h == x - h == x ({x + h == x}) and f(x + h) - f(x - h) = "
           f"{function_1(x + h) - function_1(x - h)!r}.")
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the float32 warning: lesson 5
         bad = tg.numerical_diff(function_1, x, h=h)
+        better = tg.numerical_diff(function_1, x)
     print(f"   numerical_diff(f, float32 5, h=1e-50) = {bad} (0 / 0) instead of 0.2;")
-    print(f"   with h = 1e-4 it is {tg.numerical_diff(function_1, x):.6f}: close, but float32's")
+    print(f"   with h = 1e-4 it is {better:.6f}: close, but float32's")
     print(f"   rounding (about 1e-7 relative) still shows; in float64: "
           f"{tg.numerical_diff(function_1, 5.0):.10f}\n")
 
@@ -100,8 +104,24 @@ def lesson_gradient(out_dir: str | None) -> None:
     print(f"   saved {path}\n")
 
 
+def lesson_precision() -> None:
+    print("5. float32 against float64: the gradient of x0^2 + x1^2 at (3, 4) (exact: 6, 8)")
+    for dtype in (np.float32, np.float64):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            g = tg.numerical_gradient(function_2, np.array([3.0, 4.0], dtype=dtype))
+        error = np.abs(g - [6.0, 8.0]).max()
+        print(f"   {np.dtype(dtype).name}: {g}  (error {error:.1e})")
+        for w in caught:
+            print(f"   warning: {str(w.message).split('. ')[0]}.")
+    print("   f(x + h) - f(x - h) is a difference of two nearly equal numbers: float32's")
+    print("   rounding of about 1e-7 of f (25 here), divided by 2h = 2e-4, is an error of about")
+    print("   1e-2. In float64 (rounding about 1e-16 of f) the same division gives about 1e-11.")
+    print("   So tg.numerical_gradient and tg.gradcheck warn when given float32.\n")
+
+
 def lesson_descent(steps: int) -> None:
-    print(f"5. Gradient descent on x0^2 + x1^2 from (2, 2), {steps} steps")
+    print(f"6. Gradient descent on x0^2 + x1^2 from (2, 2), {steps} steps")
     for lr, comment in ((0.01, "slow but steady"), (0.1, "converges"),
                         (10.0, "too large: every step overshoots, it diverges"),
                         (1e-10, "too small: it barely moves")):
@@ -114,7 +134,7 @@ def lesson_descent(steps: int) -> None:
 
 
 def lesson_autograd() -> None:
-    print("6. The same gradients by backpropagation (autograd) next to the numerical ones")
+    print("7. The same gradients by backpropagation (autograd) next to the numerical ones")
     print(f"   {'point':>12s} {'autograd':>22s} {'numerical':>22s}")
     for point in ([3.0, 4.0], [0.0, 2.0], [3.0, 0.0], [-1.5, 0.25]):
         x = tg.Tensor(np.array(point), requires_grad=True)
@@ -141,6 +161,7 @@ def main() -> None:
     lesson_rounding()
     lesson_partials()
     lesson_gradient(args.out)
+    lesson_precision()
     lesson_descent(20 if args.quick else 100)
     lesson_autograd()
 

@@ -32,6 +32,7 @@ from hypothesis.extra import numpy as hnp
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
 
+import numpy_function_cases as nf
 import strategies as s
 
 
@@ -176,6 +177,49 @@ def _expand_dims_case(draw, tuples=True):
     return s.Case((x,), {"axis": axis})
 
 
+def _api(numpy_call, tg_call, method_call):
+    """A row's three ways in (np.f(t), tg.f(t), t.f()), picked by the case's ``api``."""
+    calls = {"numpy": numpy_call, "tg": tg_call, "method": method_call}
+    return lambda *xs, api, **params: calls[api](*xs, **params)
+
+
+def _no_api(ref):
+    """A NumPy reference for a row whose cases draw ``api`` (which it ignores)."""
+    return lambda *xs, api=None, **params: ref(*xs, **params)
+
+
+def _einsum(*xs, subscripts, api):
+    return (np.einsum if api == "numpy" else tg.einsum)(subscripts, *xs)
+
+
+def _entrywise_norm_ref(x, p, axis, keepdims):
+    """PyTorch's norm: the vector p-norm of the elements over ``axis``, written out."""
+    a = np.abs(x)
+    if p in (2, "fro"):
+        return np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdims))
+    if p == 1:
+        return np.sum(a, axis=axis, keepdims=keepdims)
+    return (np.max if p == np.inf else np.min)(a, axis=axis, keepdims=keepdims)
+
+
+def _diff(x, **params):
+    """np.diff with array prepend/append cast to x's dtype (so float32 stays float32)."""
+    return np.diff(x, **{k: v.astype(x.dtype) if isinstance(v, np.ndarray) else v
+                         for k, v in params.items()})
+
+
+def _np_split(split, join=None):
+    """np.split / np.array_split, the pieces weighted and joined (see _weighted_pieces)."""
+    def run(x, axis, **params):
+        sections = params.get("sections", params.get("indices_or_sections"))
+        return _weighted_pieces(split(x, sections, axis=axis), join or tg.concatenate)
+    return run
+
+
+def _atleast(x, ndim):
+    return {1: np.atleast_1d, 2: np.atleast_2d, 3: np.atleast_3d}[ndim](x)
+
+
 _nonzero = s.away_from_zero(3.0, 0.5)  # denominators
 
 OPS: list[OpSpec] = [
@@ -245,6 +289,48 @@ OPS: list[OpSpec] = [
     OpSpec("minimum", tg.minimum, np.minimum, s.binary_distinct(), 2, kink=True, distinct=True),
     OpSpec("where", lambda a, b, cond: tg.where(cond, a, b),
            lambda a, b, cond: np.where(cond, a, b), s.where_case(), 2, linear=True),
+    # ops/math.py (torch and the conventions at kinks and jumps: test_ops_math.py)
+    OpSpec("square", lambda x: x.square(), np.square, s.unary()),
+    OpSpec("pow_method", lambda x, exponent: x.pow(exponent),
+           lambda x, exponent: np.power(x, exponent),
+           s.tensor_scalar(s.positive(0.5, 3.0), s.reals(-2.5, 2.5)), shape="base > 0"),
+    OpSpec("reciprocal", lambda x: x.reciprocal(), lambda x: 1 / x, s.unary(_nonzero)),
+    OpSpec("cbrt", np.cbrt, lambda x: np.sign(x) * np.abs(x) ** (1 / 3), s.unary(_nonzero),
+           shape="values away from 0 (the gradient is inf there)"),
+    OpSpec("fabs", np.fabs, np.abs, s.unary(s.away_from_zero()), kink=True),
+    OpSpec("exp2", lambda x: x.exp2(), lambda x: 2.0 ** x, s.unary()),
+    OpSpec("expm1", lambda x: x.expm1(), np.expm1, s.unary()),
+    OpSpec("log1p", lambda x: x.log1p(), np.log1p, s.unary(s.reals(-0.8, 3.0))),
+    OpSpec("log2", lambda x: x.log2(), np.log2, s.unary(s.positive())),
+    OpSpec("log10", lambda x: x.log10(), np.log10, s.unary(s.positive())),
+    OpSpec("logaddexp", lambda a, b: a.logaddexp(b), lambda a, b: np.log(np.exp(a) + np.exp(b)),
+           s.binary(), 2),
+    OpSpec("tan", lambda x: x.tan(), np.tan, s.unary(s.reals(-1.3, 1.3))),
+    OpSpec("arcsin", lambda x: x.arcsin(), np.arcsin, s.unary(s.reals(-0.9, 0.9))),
+    OpSpec("arccos", lambda x: x.arccos(), np.arccos, s.unary(s.reals(-0.9, 0.9))),
+    OpSpec("arctan", lambda x: x.arctan(), np.arctan, s.unary()),
+    OpSpec("arctan2", lambda a, b: a.arctan2(b), np.arctan2, s.binary(_nonzero, _nonzero), 2,
+           kink=True, shape="both away from 0: the origin and the jump across x0 = 0, x1 < 0"),
+    OpSpec("hypot", lambda a, b: a.hypot(b), lambda a, b: np.sqrt(a * a + b * b),
+           s.binary(s.away_from_zero(), None), 2, kink=True, shape="x0 away from 0 (the origin)"),
+    OpSpec("sinh", lambda x: x.sinh(), np.sinh, s.unary()),
+    OpSpec("cosh", lambda x: x.cosh(), np.cosh, s.unary()),
+    OpSpec("arcsinh", lambda x: x.arcsinh(), np.arcsinh, s.unary()),
+    OpSpec("arccosh", lambda x: x.arccosh(), np.arccosh, s.unary(s.reals(1.1, 4.0))),
+    OpSpec("arctanh", lambda x: x.arctanh(), np.arctanh, s.unary(s.reals(-0.9, 0.9))),
+    OpSpec("sign", lambda x: x.sign(), np.sign, s.unary(s.away_from_zero()), kink=True),
+    OpSpec("floor", lambda x: x.floor(), np.floor, s.unary(s.away_from_jumps()), kink=True,
+           shape="values a margin from the jumps at the integers"),
+    OpSpec("ceil", lambda x: x.ceil(), np.ceil, s.unary(s.away_from_jumps()), kink=True,
+           shape="values a margin from the jumps at the integers"),
+    OpSpec("trunc", lambda x: x.trunc(), np.trunc, s.unary(s.away_from_jumps()), kink=True,
+           shape="values a margin from the jumps at the integers"),
+    OpSpec("round", lambda x: x.round(), np.round, s.unary(s.away_from_jumps(0.5)), kink=True,
+           shape="values a margin from the jumps at the halves"),
+    OpSpec("round_decimals", lambda x, decimals: x.round(decimals),
+           lambda x, decimals: np.round(x, decimals),
+           _with_scalar(s.away_from_jumps(0.5, 0.1), st.just(1), "decimals"), kink=True,
+           shape="one decimal, values a margin from the jumps at k + 0.05"),
     # --- reductions ---
     OpSpec("sum", lambda x, axis, keepdims: x.sum(axis=axis, keepdims=keepdims), np.sum,
            s.reduction(), linear=True),
@@ -301,6 +387,73 @@ OPS: list[OpSpec] = [
            shape="at least 1-D; a count dividing the axis, or cut indices"),
     OpSpec("unbind", _split, _split_ref, s.split_case(unbind=True), linear=True,
            shape="at least 1-D"),
+    # --- NumPy functions: rearranging (ops/rearrange.py, numpy_functions.py) ---
+    OpSpec("roll", _api(lambda x, shift, axis: np.roll(x, shift, axis), tg.roll,
+                        lambda x, shift, axis: x.roll(shift, axis)),
+           _no_api(np.roll), nf.roll_case(), linear=True),
+    OpSpec("flip", _api(lambda x, axis: np.flip(x, axis), tg.flip, lambda x, axis: x.flip(axis)),
+           _no_api(np.flip), nf.flip_case(), linear=True),
+    OpSpec("pad_constant", np.pad, np.pad, nf.pad_case(constant=True), linear=True),
+    OpSpec("pad_copying", np.pad, np.pad, nf.pad_case(constant=False), linear=True,
+           shape="modes edge, reflect, symmetric, wrap"),
+    OpSpec("repeat", _api(lambda x, repeats, axis: np.repeat(x, repeats, axis),
+                          tg.repeat_interleave,
+                          lambda x, repeats, axis: x.repeat(repeats, axis=axis)),
+           _no_api(np.repeat), nf.repeat_case(), linear=True),
+    OpSpec("tile", _api(np.tile, tg.tile, lambda x, reps: x.tile(reps)), _no_api(np.tile),
+           nf.tile_case(), linear=True),
+    OpSpec("diagonal", _api(np.diagonal, tg.diagonal,
+                            lambda x, **where: x.diagonal(**where)),
+           _no_api(np.diagonal), nf.diagonal_case(), linear=True, shape="at least 2-D"),
+    OpSpec("trace", _api(np.trace, tg.trace, lambda x, **where: x.trace(**where)),
+           _no_api(np.trace), nf.diagonal_case(), linear=True, shape="at least 2-D"),
+    # --- NumPy functions: running totals and products (ops/cumulative.py, ops/reduce.py) ---
+    OpSpec("cumsum", _api(lambda x, axis: np.cumsum(x, axis), tg.cumsum,
+                          lambda x, axis: x.cumsum(axis)),
+           _no_api(lambda x, axis: np.cumsum(x, axis)), nf.scan_case(), linear=True),
+    OpSpec("cumprod", _api(lambda x, axis: np.cumprod(x, axis), tg.cumprod,
+                           lambda x, axis: x.cumprod(axis)),
+           _no_api(lambda x, axis: np.cumprod(x, axis)), nf.scan_case(nf.with_zeros()),
+           shape="exact zeros drawn often"),
+    OpSpec("prod", _api(lambda x, axis, keepdims: np.prod(x, axis, keepdims=keepdims), tg.prod,
+                        lambda x, axis, keepdims: x.prod(axis, keepdims)),
+           _no_api(lambda x, axis, keepdims: np.prod(x, axis, keepdims=keepdims)),
+           nf.prod_case(), shape="exact zeros drawn often"),
+    OpSpec("diff", _diff, _diff, nf.diff_case(), linear=True, shape="at least 1-D"),
+    OpSpec("average", lambda x, w, axis, keepdims: np.average(x, axis, w, keepdims=keepdims),
+           lambda x, w, axis, keepdims: np.average(x, axis, w, keepdims=keepdims),
+           nf.average_case(), 2, shape="weights > 0, shaped like a or like a's axis"),
+    # --- NumPy functions: products of tensors (ops/linalg.py, ops/einsum.py) ---
+    OpSpec("outer", _api(np.outer, tg.outer, None), _no_api(np.outer), nf.outer_case(), 2),
+    OpSpec("tensordot", _api(np.tensordot, tg.tensordot, None), _no_api(np.tensordot),
+           nf.tensordot_case(), 2, example_scale=0.6),
+    OpSpec("einsum", _einsum, _no_api(lambda *xs, subscripts: np.einsum(subscripts, *xs)),
+           nf.einsum_case(), None, example_scale=0.6,
+           shape="patterns: matmul (batched, '...'), transpose, trace, diagonal, outer, sums"),
+    OpSpec("linalg_norm_vector", np.linalg.norm, np.linalg.norm, nf.vector_norm_case(),
+           kink=True, distinct=True, shape="|x| >= 0.2, distinct magnitudes"),
+    OpSpec("linalg_norm_matrix", np.linalg.norm, np.linalg.norm, nf.matrix_norm_case(),
+           kink=True, distinct=True, shape="at least 2-D; row/column sums of |a| apart"),
+    OpSpec("norm", _api(None, tg.norm, lambda x, **p: x.norm(**p)), _no_api(_entrywise_norm_ref),
+           nf.entrywise_norm_case(), kink=True, distinct=True,
+           shape="|x| >= 0.2, distinct magnitudes"),
+    # --- NumPy functions: joining, splitting, reshaping (compositions of other ops) ---
+    OpSpec("vstack", lambda *xs: np.vstack(list(xs)), lambda *xs: np.vstack(xs),
+           nf.vstack_case(), None, linear=True, shape="(n,) or (r, n)"),
+    OpSpec("hstack", lambda *xs: np.hstack(list(xs)), lambda *xs: np.hstack(xs),
+           nf.hstack_case(), None, linear=True, shape="all (n,), or all (m, c)"),
+    OpSpec("column_stack", lambda *xs: np.column_stack(list(xs)),
+           lambda *xs: np.column_stack(xs), nf.column_stack_case(), None, linear=True,
+           shape="(m,) or (m, c)"),
+    OpSpec("np_split", _np_split(np.split), _np_split(np.split, np.concatenate),
+           s.split_case(), linear=True, shape="at least 1-D; a count dividing the axis, or cuts"),
+    OpSpec("array_split", _np_split(np.array_split), _np_split(np.array_split, np.concatenate),
+           nf.array_split_case(), linear=True, shape="at least 1-D"),
+    OpSpec("moveaxis", np.moveaxis, np.moveaxis, nf.moveaxis_case(), linear=True,
+           shape="at least 1-D"),
+    OpSpec("atleast_nd", _atleast, _atleast,
+           _with_scalar(None, st.sampled_from([1, 2, 3]), "ndim"), linear=True),
+    OpSpec("np_copy", np.copy, np.copy, s.unary(), linear=True),
     # --- internal ops, through the public paths that run them ---
     OpSpec("sum_to", _sum_to, _sum_to_ref, s.sum_to_case(), linear=True, via_grad=True,
            shape="gradient of a broadcast, summed back"),

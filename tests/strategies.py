@@ -51,6 +51,14 @@ def positive(lo: float = 0.2, hi: float = 4.0) -> st.SearchStrategy[float]:
     return reals(lo, hi)
 
 
+def away_from_jumps(offset: float = 0.0, step: float = 1.0) -> st.SearchStrategy[float]:
+    """Values (k + offset + u) * step, k in [-3, 2], u in [MARGIN, 1 - MARGIN]: a margin
+    (MARGIN * step) away from the jumps of floor, ceil, trunc (at the integers, offset 0)
+    and round (at the halves, offset 0.5; step 0.1 for one decimal)."""
+    return st.builds(lambda k, u: (k + offset + u) * step, st.integers(-3, 2),
+                     reals(MARGIN, 1 - MARGIN))
+
+
 def shapes(min_dims: int = 0, max_dims: int = MAX_DIMS, max_side: int = MAX_SIDE):
     """Small non-empty shapes, 0-d up to 3-D, size-1 axes included."""
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side)

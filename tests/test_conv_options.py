@@ -385,12 +385,12 @@ def test_groups_must_divide_the_channels():
     with pytest.raises(ValueError, match=r"out_channels must be divisible by groups, got "
                                          r"out_channels=5 and groups=2"):
         nn.Conv2d(4, 5, 3, groups=2)
-    with pytest.raises(ValueError, match="groups must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="groups must be an int >= 1, got 0"):
         nn.Conv2d(4, 4, 3, groups=0)
     with pytest.raises(ValueError, match="groups=2 must divide the output channels, got a "
                                          r"weight of shape \(3, 1, 3, 3\)"):
         F.conv2d(tg.zeros(1, 2, 5, 5), tg.zeros(3, 1, 3, 3), groups=2)
-    with pytest.raises(ValueError, match="groups must be a positive integer, got -1"):
+    with pytest.raises(ValueError, match="groups must be an int >= 1, got -1"):
         F.conv2d(tg.zeros(1, 2, 5, 5), tg.zeros(2, 1, 3, 3), groups=-1)
 
 

@@ -194,10 +194,10 @@ def test_synthetic_follow_default_dtype():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: make_moons(1), "n_samples must be an integer >= 2, got 1"),
+    (lambda: make_moons(1), "n_samples must be an int >= 2, got 1"),
     (lambda: make_moons(10, noise=-0.1), "noise must be >= 0, got -0.1"),
-    (lambda: make_spirals(10, n_classes=1), "n_classes must be an integer >= 2, got 1"),
-    (lambda: make_linear(0), "n_samples must be an integer >= 1, got 0"),
+    (lambda: make_spirals(10, n_classes=1), "n_classes must be an int >= 2, got 1"),
+    (lambda: make_linear(0), "n_samples must be an int >= 1, got 0"),
 ])
 def test_synthetic_errors(call, message):
     with pytest.raises(ValueError, match=message):

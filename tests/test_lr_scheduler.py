@@ -235,16 +235,16 @@ def test_get_last_lr_is_a_copy():
     (lambda o: sch.InverseTimeDecay(o, -1, 0.5), "decay_steps must be > 0, got -1"),
     (lambda o: sch.InverseTimeDecay(o, 10, -0.5), "decay_rate must be >= 0, got -0.5"),
     (lambda o: sch.ExponentialLR(o, gamma=0), "gamma must be > 0, got 0"),
-    (lambda o: sch.StepLR(o, step_size=0), "step_size must be an integer >= 1, got 0"),
-    (lambda o: sch.StepLR(o, step_size=2.5), "step_size must be an integer >= 1, got 2.5"),
-    (lambda o: sch.CosineAnnealingLR(o, T_max=0), "T_max must be an integer >= 1, got 0"),
+    (lambda o: sch.StepLR(o, step_size=0), "step_size must be an int >= 1, got 0"),
+    (lambda o: sch.StepLR(o, step_size=2.5), "step_size must be an int >= 1, got 2.5"),
+    (lambda o: sch.CosineAnnealingLR(o, T_max=0), "T_max must be an int >= 1, got 0"),
     (lambda o: sch.CosineAnnealingLR(o, T_max=5, eta_min=-1), "eta_min must be >= 0, got -1"),
-    (lambda o: sch.LinearWarmup(o, warmup_steps=0), "warmup_steps must be an integer >= 1"),
+    (lambda o: sch.LinearWarmup(o, warmup_steps=0), "warmup_steps must be an int >= 1"),
     (lambda o: sch.LinearWarmup(o, 5, start_factor=1.5),
      r"start_factor must be in \[0, 1\], got 1.5"),
     (lambda o: sch.LinearWarmup(o, 5, then=sch.StepLR(make_opt(), 2)), "same optimizer"),
     (lambda o: sch.LambdaLR(o, [lambda t: 1.0] * 3), r"lr_lambda: expected 1 value\(s\)"),
-    (lambda o: sch.ExponentialLR(o, gamma=0.5).lr_at(-1), "step must be an integer >= 0"),
+    (lambda o: sch.ExponentialLR(o, gamma=0.5).lr_at(-1), "step must be an int >= 0"),
 ])
 def test_invalid_arguments_raise(make, message):
     with pytest.raises(ValueError, match=message):

@@ -116,7 +116,20 @@ def test_one_cycle_matches_torch_every_step_until_it_refuses(name, kind):
     ours = sch.OneCycleLR(make_opt((1.0, 1.0), kind.lower()), **kwargs)
     theirs = torch.optim.lr_scheduler.OneCycleLR(torch_opt((1.0, 1.0), kind), **kwargs)
     # steps 0 .. total_steps: PyTorch allows one step past the last phase's end
-    assert_close_runs(*run_both(ours, theirs, total + 1))
+    assert_close_runs(*run_both(ours, theirs, total))
+    theirs.optimizer.step()
+    theirs.step()
+    before = (ours.last_epoch, ours.get_last_lr(), momentums(ours.optimizer))
+    ours.optimizer.step()
+    if min(theirs.get_last_lr()) < 0:  # 'linear' one step past the end: a negative lr
+        with pytest.raises(ValueError, match=rf"OneCycleLR: at step {total}, the lr of "
+                                             r"param_groups\[\d\] must be >= 0, got -"):
+            ours.step()
+        assert (ours.last_epoch, ours.get_last_lr(), momentums(ours.optimizer)) == before
+        return
+    ours.step()
+    assert_close_runs([(ours.get_last_lr(), momentums(ours.optimizer))],
+                      [(theirs.get_last_lr(), momentums(theirs.optimizer))])
     with pytest.raises(ValueError):
         theirs.step()
     before = (ours.last_epoch, ours.get_last_lr(), momentums(ours.optimizer))
@@ -377,14 +390,15 @@ def test_plateau_state_dict_round_trip_mid_cooldown(tmp_path):
 
 @pytest.mark.parametrize("make,error,message", [
     (lambda o: sch.MultiStepLR(o, [3, -1]), ValueError,
-     r"milestones must be integers >= 0, got -1 in \[3, -1\]"),
-    (lambda o: sch.MultiStepLR(o, [2.5]), ValueError, "milestones must be integers >= 0, got 2.5"),
+     r"milestones\[1\] must be an int >= 0, got -1"),
+    (lambda o: sch.MultiStepLR(o, [2.5]), ValueError,
+     r"milestones\[0\] must be an int >= 0, got 2.5"),
     (lambda o: sch.MultiStepLR(o, 5), TypeError,
      "milestones must be a list of step counts, got int"),
     (lambda o: sch.MultiStepLR(o, [5], gamma=0), ValueError, "gamma must be > 0, got 0"),
     (lambda o: sch.OneCycleLR(o, 0.1), ValueError,
      "needs total_steps, or epochs and steps_per_epoch"),
-    (lambda o: sch.OneCycleLR(o, 0.1, 0), ValueError, "total_steps must be an integer >= 1, got 0"),
+    (lambda o: sch.OneCycleLR(o, 0.1, 0), ValueError, "total_steps must be an int >= 1, got 0"),
     (lambda o: sch.OneCycleLR(o, -0.1, 10), ValueError, "max_lr must be > 0, got -0.1"),
     (lambda o: sch.OneCycleLR(o, [0.1, 0.2], 10), ValueError,
      r"max_lr: expected 1 value\(s\) \(one per parameter group\), got 2"),
@@ -398,7 +412,7 @@ def test_plateau_state_dict_round_trip_mid_cooldown(tmp_path):
     (lambda o: sch.OneCycleLR(o, 0.1, 10, base_momentum=-0.5), ValueError,
      "base_momentum must be >= 0, got -0.5"),
     (lambda o: sch.OneCycleLR(o, 0.1, epochs=0, steps_per_epoch=3), ValueError,
-     "epochs must be an integer >= 1, got 0"),
+     "epochs must be an int >= 1, got 0"),
     (lambda o: sch.ReduceLROnPlateau(o, mode="best"), ValueError,
      "mode must be 'min' or 'max', got 'best'"),
     (lambda o: sch.ReduceLROnPlateau(o, threshold_mode="x"), ValueError,
@@ -406,9 +420,9 @@ def test_plateau_state_dict_round_trip_mid_cooldown(tmp_path):
     (lambda o: sch.ReduceLROnPlateau(o, factor=1.0), ValueError,
      r"factor must be in \[0, 1\), got 1.0"),
     (lambda o: sch.ReduceLROnPlateau(o, patience=-1), ValueError,
-     "patience must be an integer >= 0, got -1"),
+     "patience must be an int >= 0, got -1"),
     (lambda o: sch.ReduceLROnPlateau(o, cooldown=0.5), ValueError,
-     "cooldown must be an integer >= 0, got 0.5"),
+     "cooldown must be an int >= 0, got 0.5"),
     (lambda o: sch.ReduceLROnPlateau(o, min_lr=[0.1, 0.2]), ValueError,
      r"min_lr: expected 1 value\(s\)"),
     (lambda o: sch.ReduceLROnPlateau(o, min_lr=-1), ValueError, "min_lr must be >= 0, got -1"),

@@ -340,7 +340,7 @@ def test_manual_seed_makes_init_reproducible():
 
 def test_linear_dtype_and_argument_errors():
     assert nn.Linear(2, 2, dtype=np.float64).weight.dtype == np.float64
-    with pytest.raises(ValueError, match="in_features must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="in_features must be an int >= 1, got 0"):
         nn.Linear(0, 2)
     with pytest.raises(TypeError, match="floating point dtype"):
         nn.Linear(2, 2, dtype=np.int32)

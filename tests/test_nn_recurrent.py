@@ -536,14 +536,14 @@ def test_errors_name_the_bad_value():
         nn.RNNCell(3, 4, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="nonlinearity must be 'tanh' or 'relu', got 'gelu'"):
         nn.RNN(3, 4, nonlinearity="gelu")
-    with pytest.raises(ValueError, match=r"dropout must be a probability in \[0, 1\], got 1.5"):
+    with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\], got 1.5"):
         nn.GRU(3, 4, num_layers=2, dropout=1.5)
-    with pytest.raises(TypeError, match="dropout must be a number, got 'a'"):
+    with pytest.raises(TypeError, match=r"dropout must be a number in \[0, 1\], got 'a'"):
         nn.GRU(3, 4, dropout="a")
     for bad in (0, -1, 2.5, True):
-        with pytest.raises(ValueError, match=f"hidden_size must be a positive integer, got {bad}"):
+        with pytest.raises(ValueError, match=f"hidden_size must be an int >= 1, got {bad}"):
             nn.LSTM(3, bad)
-    with pytest.raises(ValueError, match="num_layers must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="num_layers must be an int >= 1, got 0"):
         nn.RNN(3, 4, num_layers=0)
 
     cell, lstm_cell = nn.RNNCell(3, 4), nn.LSTMCell(3, 4)

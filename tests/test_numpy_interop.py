@@ -117,8 +117,8 @@ def test_unsupported_numpy_options_and_ufuncs_fail_clearly():
     x = leaf([1.0, 2.0])
     with pytest.raises(TypeError, match="dtype"):
         np.sum(x, dtype=np.float32)
-    with pytest.raises(TypeError, match="arctan"):
-        np.arctan(x)
+    with pytest.raises(TypeError, match="np.spacing has no differentiable op"):
+        np.spacing(x)
     with pytest.raises(TypeError, match="np.sum on a Tensor does not support where="):
         np.sum(x, where=np.array([True, False]))
     with pytest.raises(TypeError, match="np.max on a Tensor does not support initial="):

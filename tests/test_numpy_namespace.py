@@ -17,9 +17,9 @@ import tinygrad_edu as tg
 from tinygrad_edu import numpy_interop as interop
 
 # Values inside every common domain (log, sqrt, arcsin, arccosh of 1 + x...), distinct
-# and away from kinks and ties.
+# and away from kinks, ties and rounding jumps (x.x5).
 VECTOR = np.array([0.31, 0.57, 0.83, 0.44])
-MATRIX = np.array([[0.62, 0.23, 0.47], [0.35, 0.81, 0.52], [0.29, 0.44, 0.74]])
+MATRIX = np.array([[0.62, 0.23, 0.47], [0.36, 0.81, 0.52], [0.29, 0.44, 0.74]])
 # Functions that read or write files, print, or start something: not called.
 SKIP = {"save", "savez", "savez_compressed", "savetxt", "load", "loadtxt", "genfromtxt",
         "fromfile", "tofile", "memmap", "info", "show_config", "show_runtime", "lookfor",

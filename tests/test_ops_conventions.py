@@ -18,6 +18,11 @@ from op_table import OPS
 # are checked by an example below.
 CONVENTIONS_TESTED = {"relu", "abs", "clip", "clip_min", "clip_max", "max", "min",
                       "maximum", "minimum", "leaky_relu", "std"}
+# ... and in test_ops_math.py (against torch at the kink or jump itself).
+CONVENTIONS_TESTED |= {"fabs", "arctan2", "hypot", "sign", "floor", "ceil", "trunc", "round",
+                       "round_decimals"}
+# ... and in test_numpy_functions.py (norms at 0, at ties, and against torch there).
+CONVENTIONS_TESTED |= {"linalg_norm_vector", "linalg_norm_matrix", "norm"}
 
 
 def leaf(values, dtype=np.float64):

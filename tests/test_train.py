@@ -228,7 +228,7 @@ def test_custom_metric_and_errors():
     assert "train_mae" in history.epoch and "train_accuracy" not in history.epoch
     with pytest.raises(ValueError, match="unknown metric 'f1'"):
         fit(model, _mse, optim.SGD(model.parameters(), lr=0.01), loader, metrics=["f1"])
-    with pytest.raises(ValueError, match="epochs must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="epochs must be an int >= 1, got 0"):
         fit(model, _mse, optim.SGD(model.parameters(), lr=0.01), loader, epochs=0)
     with pytest.raises(TypeError, match=r"\(inputs, targets\)"):
         fit(model, _mse, optim.SGD(model.parameters(), lr=0.01), DataLoader(TensorDataset(X), 8))
@@ -350,7 +350,7 @@ def test_range_test_argument_errors():
     opt = optim.SGD(model.parameters(), lr=0.01)
     for kwargs, message in [({"start_lr": 0.0}, "start_lr must be > 0, got 0.0"),
                             ({"start_lr": 1.0, "end_lr": 0.5}, "end_lr must be > start_lr"),
-                            ({"num_steps": 1}, "num_steps must be an integer >= 2, got 1"),
+                            ({"num_steps": 1}, "num_steps must be an int >= 2, got 1"),
                             ({"smoothing": 1.0}, r"smoothing must be in \[0, 1\), got 1.0")]:
         with pytest.raises(ValueError, match=message):
             lr_range_test(model, _mse, opt, loader, **kwargs)

@@ -40,13 +40,23 @@ def to_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     elif isinstance(data, np.generic):
         arr = np.array(data, dtype=dtype)
     else:
-        arr = np.array(data, dtype=dtype)
+        try:
+            arr = np.array(data, dtype=dtype)
+        except ValueError as e:
+            if "inhomogeneous" not in str(e):
+                raise
+            raise ValueError(
+                "Tensor data must be rectangular: nested lists whose rows all have the same "
+                f"length (a ragged list has no shape); NumPy says: {e}. Pad the rows to one "
+                "length, or keep them as separate Tensors") from None
         if dtype is None and arr.dtype.kind == "f":
             arr = arr.astype(_default_dtype, copy=False)
     if arr.dtype.kind not in _SUPPORTED_KINDS:
+        complex_hint = ("; there are no complex Tensors: keep x.real and x.imag (or abs(x)) "
+                        "as two real tensors" if arr.dtype.kind == "c" else "")
         raise TypeError(
             f"unsupported data of dtype {arr.dtype} (from {type(data).__name__}); "
-            "a Tensor holds bool, integer or floating point numbers"
+            f"a Tensor holds bool, integer or floating point numbers{complex_hint}"
         )
     return arr
 

@@ -71,6 +71,14 @@ def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None,
     """Evenly spaced values in [start, stop); integers stay integer, floats get the default dtype."""
     if stop is None:
         start, stop = 0, start
+    for name, value in (("start", start), ("stop", stop), ("step", step)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                             np.floating)):
+            raise TypeError(f"arange: {name} must be a number, got {value!r}")
+        if not np.isfinite(value):
+            raise ValueError(f"arange: {name} must be finite, got {value!r}")
+    if step == 0:
+        raise ValueError("arange: step must not be 0 (it would never reach stop)")
     if dtype is None and any(isinstance(v, (float, np.floating)) for v in (start, stop, step)):
         dtype = get_default_dtype()
     return _make(np.arange(start, stop, step, dtype=dtype), requires_grad)

@@ -91,7 +91,7 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
         True when every second-order Jacobian entry agrees.
     """
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    outputs = [y for y in _as_outputs(fn(*inputs)) if y.requires_grad]
+    outputs = [y for y in _as_outputs(fn(*inputs), "gradgradcheck") if y.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = [Tensor(rng.standard_normal(y.shape), dtype=y.dtype, requires_grad=True)
@@ -103,7 +103,7 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
     def first_order(*args: Any) -> tuple:
         xs, vs = args[:n_inputs], args[n_inputs:]
         with enable_grad():  # the numerical pass runs under no_grad; this needs a graph
-            ys = [y for y in _as_outputs(fn(*xs)) if y.requires_grad]
+            ys = [y for y in _as_outputs(fn(*xs), "gradgradcheck") if y.requires_grad]
             wrt = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
             gs = grad(ys, wrt, grad_outputs=list(vs), create_graph=True, allow_unused=True)
         return tuple(Tensor(np.zeros(x.shape, x.dtype)) if g is None else g for g, x in zip(gs, wrt))
@@ -112,12 +112,36 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
                      rtol=rtol, raise_exception=raise_exception)
 
 
-def _as_outputs(result: Any) -> list[Tensor]:
-    outputs = [result] if isinstance(result, Tensor) else list(result)
-    for o, y in enumerate(outputs):
+_RETURN_HINT = ("fn must return a Tensor computed from the inputs with Tensor operations "
+                "(or a tuple of them), so that backward can reach the inputs")
+
+
+def _as_outputs(result: Any, check: str = "gradcheck") -> list[Tensor]:
+    """fn's result as a list of Tensors, or a TypeError saying what fn returned instead."""
+    if isinstance(result, Tensor):
+        return [result]
+    if not isinstance(result, (tuple, list)):
+        raise TypeError(f"{check}: {_RETURN_HINT}; it returned {_returned(result)}")
+    if not result:
+        raise TypeError(f"{check}: {_RETURN_HINT}; it returned an empty "
+                        f"{type(result).__name__}")
+    for o, y in enumerate(result):
         if not isinstance(y, Tensor):
-            raise TypeError(f"gradcheck: fn must return Tensors, output {o} is {type(y).__name__}")
-    return outputs
+            raise TypeError(f"{check}: {_RETURN_HINT}; output {o} of the "
+                            f"{type(result).__name__} it returned is {_returned(y)}")
+    return list(result)
+
+
+def _returned(value: Any) -> str:
+    if value is None:
+        return "None (a missing return statement?)"
+    if isinstance(value, np.ndarray):
+        return (f"a NumPy array of shape {value.shape} (was it computed on .data or with "
+                "a NumPy function outside the graph?)")
+    if isinstance(value, (int, float, np.generic)):
+        return (f"a plain number {value!r} (.item() or float() leave the graph; return the "
+                "Tensor itself)")
+    return f"a {type(value).__name__}"
 
 
 def _analytic_jacobians(outputs: Sequence[Tensor], xs: Sequence[Tensor]) -> list[list[np.ndarray]]:
@@ -171,4 +195,8 @@ def _mismatch_message(o, y, i, x, a, n, excess, eps, atol, rtol) -> str:
         f"analytic {a[j, k]:.10g} but numerical {n[j, k]:.10g} "
         f"(central difference, eps={eps:g}); error {err:.3g} > allowed "
         f"{atol + rtol * abs(n[j, k]):.3g} (atol={atol:g} + rtol={rtol:g} * |numerical|). "
-        f"{int((excess > 0).sum())} of {a.size} entries disagree.")
+        f"{int((excess > 0).sum())} of {a.size} entries disagree."
+        + ("" if y.requires_grad else
+           f" Output {o} does not require grad: it is not connected to the inputs in the "
+           "graph (computed on .data, with .item() or NumPy outside the graph, or under "
+           "no_grad?), so its analytic gradient is 0."))

@@ -8,14 +8,17 @@ than return a float result without gradient: never a silent cut in the graph.
 """
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 import numpy as np
 
 from . import autograd
 from .functions import concatenate, maximum, minimum, stack, where
+from .numpy_functions import NUMPY_FUNCTIONS
 from .ops.elementwise import Abs, Add, Cos, Div, Exp, Log, Mul, Neg, Pow, Sin, Sqrt, Sub, Tanh
 from .ops.linalg import MatMul
+from .ops import math as math_ops
 from .tensor import Tensor, _data
 
 
@@ -31,10 +34,37 @@ UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
     np.exp: Exp.apply, np.log: Log.apply, np.sqrt: Sqrt.apply, np.absolute: Abs.apply,
     np.sin: Sin.apply, np.cos: Cos.apply, np.tanh: Tanh.apply,
     np.maximum: maximum, np.minimum: minimum,
-    np.square: lambda x: Mul.apply(x, x),
 }
+
+
+def _float_power(x0: Any, x1: Any) -> Tensor:
+    """np.float_power: x0 ** x1 computed in float64, as NumPy does (float32 in gives float64
+    out); the gradient flows back to each input cast to its own dtype."""
+    def as_float64(x: Any) -> Any:
+        if isinstance(x, Tensor):
+            return x if x.dtype == np.float64 else x.astype(np.float64)
+        return np.asarray(x, dtype=np.float64) if isinstance(x, np.ndarray) else float(x)
+    return Pow.apply(as_float64(x0), as_float64(x1))
+
+
+# ops/math.py: one op per ufunc (the rounding ones with gradient 0, as PyTorch).
+UFUNCS.update({
+    np.square: math_ops.Square.apply, np.reciprocal: math_ops.Reciprocal.apply,
+    np.cbrt: math_ops.Cbrt.apply, np.fabs: Abs.apply, np.float_power: _float_power,
+    np.exp2: math_ops.Exp2.apply, np.expm1: math_ops.Expm1.apply,
+    np.log1p: math_ops.Log1p.apply, np.log2: math_ops.Log2.apply,
+    np.log10: math_ops.Log10.apply, np.logaddexp: math_ops.LogAddExp.apply,
+    np.tan: math_ops.Tan.apply, np.arcsin: math_ops.Arcsin.apply,
+    np.arccos: math_ops.Arccos.apply, np.arctan: math_ops.Arctan.apply,
+    np.arctan2: math_ops.Arctan2.apply, np.hypot: math_ops.Hypot.apply,
+    np.sinh: math_ops.Sinh.apply, np.cosh: math_ops.Cosh.apply,
+    np.arcsinh: math_ops.Arcsinh.apply, np.arccosh: math_ops.Arccosh.apply,
+    np.arctanh: math_ops.Arctanh.apply,
+    np.sign: math_ops.Sign.apply, np.floor: math_ops.Floor.apply, np.ceil: math_ops.Ceil.apply,
+    np.trunc: math_ops.Trunc.apply, np.rint: lambda x: math_ops.Round.apply(x, 0),
+})
 for _ufunc in (np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
-               np.sign, np.isnan, np.isinf, np.isfinite, np.logical_not):
+               np.isnan, np.isinf, np.isfinite, np.logical_not):
     UFUNCS[_ufunc] = _non_differentiable(_ufunc)
 
 
@@ -142,6 +172,11 @@ def _where(condition, x=None, y=None):
     return where(condition, x, y)
 
 
+def _round(a, decimals=0, out=None):
+    _unsupported("round", out=out)
+    return math_ops.Round.apply(_tensor(a), operator.index(decimals))  # 2.0 refused, as NumPy
+
+
 def _join(join: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
     def joined(arrays, axis=0, out=None, dtype=None, casting=None, **others):
         _unsupported(name, out=out, dtype=dtype, casting=casting, **others)
@@ -153,12 +188,14 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.dot: _dot, np.sum: _sum, np.mean: _mean, np.var: _var, np.std: _std,
     np.max: _max, np.amax: _max, np.min: _min, np.amin: _min,
     np.reshape: _reshape, np.ravel: _ravel, np.clip: _clip, np.where: _where,
+    np.round: _round, np.around: _round,
     np.transpose: lambda a, axes=None: _tensor(a).transpose(axes),
     np.swapaxes: lambda a, axis1, axis2: _tensor(a).swapaxes(axis1, axis2),
     np.squeeze: lambda a, axis=None: _tensor(a).squeeze(axis),
     np.expand_dims: lambda a, axis: _tensor(a).expand_dims(axis),
     np.broadcast_to: lambda array, shape, subok=False: _tensor(array).broadcast_to(shape),
     np.concatenate: _join(concatenate, "concatenate"), np.stack: _join(stack, "stack"),
+    **NUMPY_FUNCTIONS,  # roll, pad, cumsum, prod, einsum, linalg.norm...: numpy_functions.py
 }
 
 

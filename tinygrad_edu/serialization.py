@@ -4,7 +4,8 @@ A checkpoint is a zip of ``.npy`` arrays (NumPy's ``.npz``): one per array in th
 dict, named by its key path (``model/fc1.weight``), plus ``__structure__``, a JSON text
 that rebuilds the nesting and the plain Python values (numbers, strings, bools, None).
 Loading uses ``allow_pickle=False``, so a file cannot run code. Saving writes a
-temporary file next to ``path`` and renames it into place once it is complete.
+temporary file next to ``path`` and renames it into place once it is complete; the
+temporary files that killed saves left behind are removed by the next successful save.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import time
 import zipfile
 from typing import Any
 
@@ -35,7 +37,9 @@ def save(state_dict: Any, path: str | os.PathLike) -> None:
         path: the file to write; missing parent folders are created. The data goes to
             a temporary file in the same folder, is flushed to disk, and then atomically
             replaces ``path``: an interrupted save leaves the old file (if any) untouched
-            and no partial file at ``path``.
+            and no partial file at ``path``. A save killed part-way cannot remove its
+            temporary file (``.<name>.<pid>-<random>.tmp``); the next successful save of
+            the same ``path`` removes those of writers that no longer run.
 
     Raises:
         TypeError: ``state_dict`` holds something else (a value that would need pickle).
@@ -49,7 +53,8 @@ def save(state_dict: Any, path: str | os.PathLike) -> None:
     structure = json.dumps({"format": _FORMAT, "version": _VERSION, "root": tree})
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    target = os.path.basename(path)
+    tmp = os.path.join(folder, f".{target}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
     # O_EXCL: never clobber another file; mode 0o666 lets the umask decide, as open() does.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
@@ -68,6 +73,54 @@ def save(state_dict: Any, path: str | os.PathLike) -> None:
             pass
         raise
     _fsync_folder(folder)
+    _remove_stale_temporaries(folder, target)
+
+
+# A save killed part-way (SIGKILL, a crash, power loss) leaves its temporary file behind:
+# nothing in the dying process can remove it. So each successful save of a target removes
+# the temporary files of that target that dead writers left. It must never remove the
+# file of a save still running in another thread or process, so each temporary name holds
+# its writer's process id (.<name>.<pid>-<random>.tmp, in the target's folder): a file is
+# stale when that process no longer exists. Where that cannot be told (Windows, where
+# os.kill would end the process; a pid reused by an unrelated process; a folder shared
+# with another machine; a name without a pid from an older version) a file is stale once
+# it has not been written to for an hour: a live writer keeps writing to its file. The
+# files of this process's own pid belong to its live threads, unless that old.
+_STALE_AFTER_S = 3600.0
+
+
+def _remove_stale_temporaries(folder: str, name: str) -> None:
+    pattern = re.compile(rf"\.{re.escape(name)}\.(?:(\d+)-)?[0-9a-f]+\.tmp")
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > _STALE_AFTER_S
+            pid = match.group(1)
+            dead = pid is not None and int(pid) != os.getpid() and not _process_exists(int(pid))
+            if old or dead:
+                os.remove(entry.path)
+        except OSError:  # removed meanwhile (by its writer or another save), or not ours
+            pass
+
+
+def _process_exists(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (True where it cannot be told)."""
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would terminate it on Windows: rely on the age alone
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, owned by another user
+        return True
+    return True
 
 
 def load(path: str | os.PathLike) -> Any:
@@ -84,22 +137,59 @@ def load(path: str | os.PathLike) -> Any:
 
     Raises:
         FileNotFoundError: no file at ``path``.
-        ValueError: the file is truncated, corrupted, not a tinygrad_edu checkpoint, or
-            holds pickled objects (refused, never unpickled).
+        ValueError: the file is not a tinygrad_edu checkpoint; the message says what it
+            is instead: empty, a truncated or corrupted zip, a text file, an image, a
+            pickle (refused, never unpickled), a PyTorch checkpoint, a single NumPy
+            array, an ``np.savez`` archive...
     """
     path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"tg.load: no file at {path!r}")
     with open(path, "rb") as f:
+        head = f.read(16)
+        f.seek(0)
+        if not head.startswith(_ZIP_MAGICS):
+            raise ValueError(f"{path} is not a valid tinygrad_edu checkpoint: "
+                             f"{_what_file(head, os.path.getsize(path))}")
         try:
             return _read(f)
         except ValueError as e:
             if "pickle" in str(e):
                 raise ValueError(f"{path} holds pickled Python objects; tg.load refuses "
                                  "them (loading pickle can run arbitrary code)") from e
-            raise ValueError(f"{path} is not a valid tinygrad_edu checkpoint "
-                             f"(truncated or corrupted?): {e}") from e
+            raise ValueError(f"{path} is not a valid tinygrad_edu checkpoint: {e}") from e
         except Exception as e:  # zip, zlib, npy header and JSON errors of a damaged file
-            raise ValueError(f"{path} is not a valid tinygrad_edu checkpoint "
-                             f"(truncated or corrupted?): {type(e).__name__}: {e}") from e
+            raise ValueError(f"{path} is not a valid tinygrad_edu checkpoint: a zip archive "
+                             f"that is truncated or corrupted (an interrupted save or copy?): "
+                             f"{type(e).__name__}: {e}") from e
+
+
+# The first bytes of the formats a learner may hand to tg.load by mistake.
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip (a .npz), or an empty zip
+_IMAGE_MAGICS = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+                 b"GIF8": "a GIF image", b"%PDF": "a PDF document"}
+
+
+def _what_file(head: bytes, size: int) -> str:
+    """What a file that is not a zip is, judged from its first bytes, for the message."""
+    if size == 0:
+        return "the file is empty (0 bytes): an interrupted copy or download?"
+    if head.startswith(b"\x93NUMPY"):
+        return ("a single NumPy array (.npy, written by np.save), not a checkpoint written "
+                "by tg.save; read it with np.load")
+    if len(head) > 1 and head[0] == 0x80 and 2 <= head[1] <= 5:  # pickle protocols 2-5
+        return ("it holds pickled Python objects (pickle.dump, or an old torch.save); "
+                "tg.load refuses them (loading pickle can run arbitrary code)")
+    for magic, kind in _IMAGE_MAGICS.items():
+        if head.startswith(magic):
+            return f"{kind}, not a checkpoint"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and all(c.isprintable() or c in "\r\n\t" for c in text):
+        return f"a text file (it starts with {text[:12]!r}), not a checkpoint"
+    return f"an unknown format (it starts with the bytes {head[:8]!r}), not a zip archive"
 
 
 # --- writing ---
@@ -183,7 +273,7 @@ def _read(f: Any) -> Any:
         raise ValueError("a single NumPy array, not a checkpoint written by tg.save")
     with npz:
         if _STRUCTURE not in npz.files:
-            raise ValueError(f"no {_STRUCTURE} entry (not written by tg.save)")
+            raise ValueError(_foreign_zip(zipfile.ZipFile(f).namelist()))
         structure = json.loads(npz[_STRUCTURE].item())
         if not isinstance(structure, dict) or structure.get("format") != _FORMAT:
             raise ValueError(f"{_STRUCTURE} does not describe a tinygrad_edu checkpoint")
@@ -197,6 +287,18 @@ def _read(f: Any) -> Any:
             return npz[name]
 
         return _decode(structure["root"], array)
+
+
+def _foreign_zip(names: list) -> str:
+    """What a zip without our structure entry holds, for the message."""
+    shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    if any(name.endswith("data.pkl") for name in names):
+        return ("a PyTorch checkpoint (torch.save), not written by tg.save: load it with "
+                "torch.load, then give tg arrays (tensor.numpy()) to load_state_dict")
+    if names and all(name.endswith(".npy") for name in names):
+        return (f"a NumPy archive (np.savez) of the arrays {shown}, not written by tg.save "
+                f"(it has no {_STRUCTURE} entry); read it with np.load")
+    return f"a zip archive of {shown or 'no files'}, not written by tg.save"
 
 
 def _decode(node: Any, array: Any) -> Any:

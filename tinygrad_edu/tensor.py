@@ -4,13 +4,13 @@ Every method here is one line that calls an op from ``ops/``; the math lives the
 """
 from __future__ import annotations
 
-import numbers
 import operator
 import warnings
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from . import checks
 from .dtypes import to_array
 
 
@@ -387,13 +387,119 @@ class Tensor:
     def leaky_relu(self, negative_slope: float = 0.01) -> "Tensor":
         """x where x > 0, else negative_slope * x; d/dx = 1 where x > 0, else negative_slope
         (the slope at x = 0, as PyTorch)."""
-        return LeakyReLU.apply(self, _real(negative_slope, "negative_slope"))
+        return LeakyReLU.apply(self, checks.real(negative_slope, "leaky_relu: negative_slope"))
 
     def clip(self, min: Any = None, max: Any = None) -> "Tensor":
         """Limit values to [min, max] (either may be None); gradient 1 inside, bounds included."""
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
         return Clip.apply(self, _bound(min), _bound(max))
+
+    # --- more element-wise math (ops/math.py; PyTorch's names, NumPy's as aliases) ---
+
+    def square(self) -> "Tensor":
+        """x**2 element-wise; d/dx = 2 x."""
+        return _math.Square.apply(self)
+
+    def pow(self, exponent: Any) -> "Tensor":
+        """self ** exponent (a number or a tensor, broadcast); see ``__pow__``."""
+        return self ** exponent
+
+    def reciprocal(self) -> "Tensor":
+        """1 / x element-wise (x != 0); d/dx = -1 / x**2."""
+        return _math.Reciprocal.apply(self)
+
+    def exp2(self) -> "Tensor":
+        """2**x element-wise; d/dx = ln(2) 2**x."""
+        return _math.Exp2.apply(self)
+
+    def expm1(self) -> "Tensor":
+        """exp(x) - 1 element-wise, accurate near 0; d/dx = exp(x)."""
+        return _math.Expm1.apply(self)
+
+    def log1p(self) -> "Tensor":
+        """log(1 + x) element-wise (x > -1), accurate near 0; d/dx = 1 / (1 + x)."""
+        return _math.Log1p.apply(self)
+
+    def log2(self) -> "Tensor":
+        """Base-2 log element-wise (x > 0); d/dx = 1 / (x ln 2)."""
+        return _math.Log2.apply(self)
+
+    def log10(self) -> "Tensor":
+        """Base-10 log element-wise (x > 0); d/dx = 1 / (x ln 10)."""
+        return _math.Log10.apply(self)
+
+    def logaddexp(self, other: Any) -> "Tensor":
+        """log(exp(self) + exp(other)), stable; d/dself = exp(self - y), d/dother = exp(other - y)."""
+        return _math.LogAddExp.apply(self, _operand(other))
+
+    def tan(self) -> "Tensor":
+        """tan(x) element-wise; d/dx = 1 + tan(x)**2."""
+        return _math.Tan.apply(self)
+
+    def arcsin(self) -> "Tensor":
+        """arcsin(x) element-wise (-1 < x < 1); d/dx = 1 / sqrt(1 - x**2)."""
+        return _math.Arcsin.apply(self)
+
+    def arccos(self) -> "Tensor":
+        """arccos(x) element-wise (-1 < x < 1); d/dx = -1 / sqrt(1 - x**2)."""
+        return _math.Arccos.apply(self)
+
+    def arctan(self) -> "Tensor":
+        """arctan(x) element-wise; d/dx = 1 / (1 + x**2)."""
+        return _math.Arctan.apply(self)
+
+    def arctan2(self, other: Any) -> "Tensor":
+        """The angle of the point (other, self) in [-pi, pi]; d/dself = other / r**2,
+        d/dother = -self / r**2 (r**2 = self**2 + other**2; 0 at the origin, as PyTorch)."""
+        return _math.Arctan2.apply(self, _operand(other))
+
+    def hypot(self, other: Any) -> "Tensor":
+        """sqrt(self**2 + other**2), stable; d/dself = self / y, d/dother = other / y."""
+        return _math.Hypot.apply(self, _operand(other))
+
+    def sinh(self) -> "Tensor":
+        """sinh(x) element-wise; d/dx = cosh(x)."""
+        return _math.Sinh.apply(self)
+
+    def cosh(self) -> "Tensor":
+        """cosh(x) element-wise; d/dx = sinh(x)."""
+        return _math.Cosh.apply(self)
+
+    def arcsinh(self) -> "Tensor":
+        """arcsinh(x) element-wise; d/dx = 1 / sqrt(x**2 + 1)."""
+        return _math.Arcsinh.apply(self)
+
+    def arccosh(self) -> "Tensor":
+        """arccosh(x) element-wise (x > 1); d/dx = 1 / sqrt(x**2 - 1)."""
+        return _math.Arccosh.apply(self)
+
+    def arctanh(self) -> "Tensor":
+        """arctanh(x) element-wise (-1 < x < 1); d/dx = 1 / (1 - x**2)."""
+        return _math.Arctanh.apply(self)
+
+    asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2  # PyTorch's names
+    asinh, acosh, atanh = arcsinh, arccosh, arctanh
+
+    def sign(self) -> "Tensor":
+        """-1, 0 or 1 as x < 0, x == 0, x > 0; d/dx = 0 (also at 0, as PyTorch)."""
+        return _math.Sign.apply(self)
+
+    def floor(self) -> "Tensor":
+        """The largest integer <= x; d/dx = 0 (also at the jumps, as PyTorch)."""
+        return _math.Floor.apply(self)
+
+    def ceil(self) -> "Tensor":
+        """The smallest integer >= x; d/dx = 0 (also at the jumps, as PyTorch)."""
+        return _math.Ceil.apply(self)
+
+    def round(self, decimals: int = 0) -> "Tensor":
+        """Round to ``decimals`` places, halves to even (as NumPy and PyTorch); d/dx = 0."""
+        return _math.Round.apply(self, operator.index(decimals))
+
+    def trunc(self) -> "Tensor":
+        """x rounded toward 0; d/dx = 0 (also at the jumps, as PyTorch)."""
+        return _math.Trunc.apply(self)
 
     # --- reductions ---
 
@@ -582,6 +688,65 @@ class Tensor:
         """Matrix product ``self @ other`` with NumPy's rules (1-D operands, batch broadcasting)."""
         return MatMul.apply(self, _operand(other))
 
+    # --- rearranging, running totals, products (NumPy's and PyTorch's names: functions.py) ---
+
+    def roll(self, shifts: Any = None, axis: Any = None, *, dims: Any = None,
+             shift: Any = None) -> "Tensor":
+        """Shift cyclically by ``shifts``/``shift`` along ``axis``/``dims`` (None: flattened)."""
+        return _functions.roll(self, shifts, axis, dims=dims, shift=shift)
+
+    def flip(self, axis: Any = None, *, dims: Any = None) -> "Tensor":
+        """Reverse the order along ``axis``/``dims`` (None: every axis), as ``np.flip``."""
+        return _functions.flip(self, axis, dims=dims)
+
+    def cumsum(self, axis: Any = None, *, dim: Any = None) -> "Tensor":
+        """Running sums along ``axis``/``dim`` (None: flattened, as ``np.cumsum``)."""
+        return _functions.cumsum(self, axis, dim=dim)
+
+    def cumprod(self, axis: Any = None, *, dim: Any = None) -> "Tensor":
+        """Running products along ``axis``/``dim`` (None: flattened, as ``np.cumprod``)."""
+        return _functions.cumprod(self, axis, dim=dim)
+
+    def prod(self, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+             keepdim: Any = None) -> "Tensor":
+        """Product over ``axis``/``dim`` (as ``sum``); zeros get torch's gradient (tg.prod)."""
+        return _functions.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def tile(self, *reps: Any) -> "Tensor":
+        """The whole tensor copied ``reps`` times, ``tile(2, 1)`` or ``tile((2, 1))`` (np.tile,
+        torch.tile: PyTorch's ``Tensor.repeat``)."""
+        return _functions.tile(self, reps[0] if len(reps) == 1 else reps)
+
+    def repeat(self, *repeats: Any, **axis: Any) -> "Tensor":
+        """NumPy's ``ndarray.repeat(repeats, axis=...)``: each element repeated in place.
+
+        ``axis=`` must be given (None flattens): NumPy's ``a.repeat(2)`` gives [a, a, b, b]
+        but PyTorch's ``t.repeat(2)`` gives [a, b, a, b], so without it this raises
+        TypeError pointing to ``t.tile(...)`` (PyTorch's) and ``t.repeat_interleave(...)``.
+        """
+        return _functions.ndarray_repeat(self, repeats, **axis)
+
+    def repeat_interleave(self, repeats: Any, dim: Any = None, *, axis: Any = None) -> "Tensor":
+        """Each element repeated in place along ``dim``/``axis`` (None: flattened), as
+        ``torch.repeat_interleave`` and ``np.repeat``: [a, b] -> [a, a, b, b]."""
+        return _functions.repeat_interleave(self, repeats, axis, dim=dim)
+
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1, *, dim1: Any = None,
+                 dim2: Any = None) -> "Tensor":
+        """The diagonal of axes ``axis1``/``dim1`` and ``axis2``/``dim2``, appended last."""
+        return _functions.diagonal(self, offset, axis1, axis2, dim1=dim1, dim2=dim2)
+
+    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> "Tensor":
+        """The sum of the diagonal (``np.trace``; ``torch.trace`` for a matrix)."""
+        return _functions.trace(self, offset, axis1, axis2)
+
+    def norm(self, p: Any = 2, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+             keepdim: Any = None) -> "Tensor":
+        """PyTorch's ``Tensor.norm``: the entrywise p-norm (2/'fro', 1, inf, -inf) over
+        ``axis``/``dim``, all elements by default. Entrywise even for a matrix: ``t.norm(1)``
+        is sum |a|, not ``np.linalg.norm(A, 1)`` (NumPy's matrix norm, the largest column sum)."""
+        return _functions.norm(self, p, axis, keepdims, dim=dim, keepdim=keepdim)
+
 
 # --- argument helpers ---
 
@@ -702,13 +867,6 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else _operand(x)
 
 
-def _real(value: Any, name: str) -> float:
-    """A hyper-parameter that must be a real number (not a bool or a string), as a float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    return float(value)
-
-
 def _compare(op: Callable, x: Tensor, other: Any) -> Any:
     """An element-wise comparison: a bool Tensor with no gradient. Against an object that
     is not a number or array (None, a string) Python's default applies (``t == None`` is
@@ -732,7 +890,22 @@ def _bound(x: Any) -> Any:
 def _axis(axis: Any) -> Any:
     if axis is None or isinstance(axis, (int, np.integer)):
         return None if axis is None else int(axis)
-    return tuple(int(a) for a in axis)
+    if isinstance(axis, (tuple, list, range)) or isinstance(axis, np.ndarray) and axis.ndim == 1:
+        return tuple(_integer(a, "axis") for a in axis)
+    return _integer(axis, "axis")  # a 0-d integer array or Tensor; anything else: TypeError
+
+
+def _integer(value: Any, what: str) -> int:
+    """An int argument (an axis, a size): a float such as 2.5 is an error, never truncated."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{what} must be an int, got {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        hint = ("; a float is never truncated for you: write int(...) if you mean it"
+                if isinstance(value, (float, np.floating)) else "")
+        raise TypeError(f"{what} must be an int, got {value!r} ({type(value).__name__})"
+                        f"{hint}") from None
 
 
 def _count(shape: tuple, axis: Any) -> int:
@@ -765,7 +938,7 @@ def _normalize_axes(axis: Any, ndim: int, name: str) -> tuple:
 def _shape_arg(shape: tuple) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    return tuple(_integer(s, "a shape's size") for s in shape)
 
 
 def _axes_arg(axes: tuple, ndim: int) -> tuple:
@@ -773,7 +946,7 @@ def _axes_arg(axes: tuple, ndim: int) -> tuple:
         axes = tuple(axes[0])
     if not axes or axes == (None,):
         return tuple(range(ndim - 1, -1, -1))
-    return tuple(int(a) for a in axes)
+    return tuple(_integer(a, "axes") for a in axes)
 
 
 def _index(index: Any) -> Any:
@@ -792,9 +965,11 @@ from .ops.elementwise import (  # noqa: E402
     Sin, Sqrt, Sub, Tanh,
 )
 from .ops.linalg import MatMul  # noqa: E402
+from .ops import math as _math  # noqa: E402
 from .ops.nn import LogSoftmax, Softmax  # noqa: E402
 from .ops.reduce import LogSumExp, Max, Min, Sum  # noqa: E402
 from .ops.shape import BroadcastTo, GetItem, Reshape, Transpose  # noqa: E402
 from .functions import maximum, minimum  # noqa: E402
 from .return_types import ValuesIndices  # noqa: E402
+from . import functions as _functions  # noqa: E402
 from . import numpy_interop  # noqa: E402

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import checks
 from ..dtypes import get_default_dtype
 
 INSTALL_HINT = 'pip install "tinygrad_edu[examples]"'
@@ -45,15 +46,18 @@ def load_digits(test_size: float = 0.2, seed: int = 0, images: bool = False) -> 
 
     Raises:
         ImportError: scikit-learn is not installed (the message says how to install it).
-        ValueError: ``test_size`` is not in (0, 1).
+        ValueError: ``test_size`` is not in (0, 1), ``seed`` not an integer >= 0 or
+            ``images`` not a bool.
 
     Example:
         >>> X_train, y_train, X_test, y_test = load_digits()
         >>> X_train.shape, X_test.shape
         ((1437, 64), (360, 64))
     """
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size must be in (0, 1), got {test_size}")
+    test_size = checks.real(test_size, "load_digits: test_size", low=0, high=1,
+                            low_open=True, high_open=True)
+    seed = checks.integer(seed, "load_digits: seed", low=0)
+    images = checks.flag(images, "load_digits: images")
     pixels, labels = _read_digits()
     X = (pixels / 16.0).astype(get_default_dtype())
     y = labels.astype(np.int64)

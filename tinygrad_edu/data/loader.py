@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from .. import checks
 from ..dtypes import to_array
 from ..factories import generator
 from ..tensor import Tensor
@@ -34,6 +35,11 @@ class TensorDataset:
             raise ValueError("TensorDataset needs at least one array")
         self.arrays = tuple(_as_array(a) for a in arrays)
         for i, a in enumerate(self.arrays):
+            if a.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"array {i} has dtype {a.dtype}: a dataset holds numbers (bool, integer "
+                    "or float). Encode labels given as strings or objects as integers first, "
+                    "e.g. classes, labels = np.unique(names, return_inverse=True)")
             if a.ndim == 0:
                 raise ValueError(f"array {i} is 0-d (a single number); a dataset needs one "
                                  "row per sample")
@@ -79,7 +85,8 @@ class DataLoader:
         copies: changing a batch never changes the dataset.
 
     Raises:
-        ValueError: ``batch_size`` is not an integer >= 1.
+        ValueError: ``batch_size`` is not an integer >= 1, ``shuffle`` or ``drop_last``
+            not a bool, ``seed`` not None or an integer >= 0.
 
     Example:
         >>> loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True, seed=0)
@@ -89,16 +96,18 @@ class DataLoader:
 
     def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,
                  drop_last: bool = False, seed: int | None = None) -> None:
-        if (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-                or batch_size < 1):
-            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+        batch_size = checks.integer(batch_size, "DataLoader: batch_size", low=1)
+        shuffle = checks.flag(shuffle, "DataLoader: shuffle")
+        drop_last = checks.flag(drop_last, "DataLoader: drop_last")
+        if seed is not None:
+            checks.integer(seed, "DataLoader: seed", low=0)
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
             raise TypeError(f"dataset must support len() and indexing, got "
                             f"{type(dataset).__name__}; wrap arrays in TensorDataset(X, y)")
         self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = bool(shuffle)
-        self.drop_last = bool(drop_last)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.drop_last = drop_last
         self.seed = seed
         self._rng = None if seed is None else np.random.default_rng(seed)
 
@@ -124,13 +133,28 @@ class DataLoader:
             return tuple(Tensor._wrap(a[index]) for a in self.dataset.arrays)
         samples = [self.dataset[int(i)] for i in index]
         if isinstance(samples[0], tuple):
-            return tuple(Tensor._wrap(np.stack([_as_array(s[k]) for s in samples]))
+            return tuple(Tensor._wrap(_stack([s[k] for s in samples], index, k))
                          for k in range(len(samples[0])))
-        return Tensor._wrap(np.stack([_as_array(s) for s in samples]))
+        return Tensor._wrap(_stack(samples, index, None))
 
     def __repr__(self) -> str:
         return (f"DataLoader({len(self.dataset)} samples, batch_size={self.batch_size}, "
                 f"shuffle={self.shuffle}, drop_last={self.drop_last}, {len(self)} batches)")
+
+
+def _stack(values: list, index: np.ndarray, field: int | None) -> np.ndarray:
+    """One field of a batch: the samples' values stacked along a new first axis."""
+    arrays = [_as_array(v) for v in values]
+    first = arrays[0]
+    for i, a in zip(index, arrays):
+        if a.shape != first.shape:
+            which = "" if field is None else f" (field {field} of the samples)"
+            raise ValueError(
+                f"cannot make a batch{which}: sample {int(index[0])} has shape {first.shape} "
+                f"but sample {int(i)} has shape {a.shape}; every sample must have the same "
+                "shape. (Passed (X, y) as the dataset? Wrap them: "
+                "DataLoader(TensorDataset(X, y), ...))")
+    return np.stack(arrays)
 
 
 def _as_array(a: Any) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 Each returns NumPy arrays (inputs in the default float dtype, class labels as int64) and
 draws from ``seed``'s own generator, or from the library's (``tg.manual_seed``) when
-``seed`` is None.
+``seed`` is None. A bad argument (a count below its minimum, a negative or nan noise, a
+flag that is not a bool) raises ValueError naming it.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import checks
 from ..dtypes import get_default_dtype
 from ..factories import generator
 
@@ -35,9 +37,10 @@ def make_moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None
     Example:
         >>> X, y = make_moons(200, noise=0.1, seed=0)
     """
-    _check_count("n_samples", n_samples, 2)
-    _check_noise(noise)
-    rng = _rng(seed)
+    n_samples = checks.integer(n_samples, "make_moons: n_samples", low=2)
+    noise = checks.real(noise, "make_moons: noise", low=0)
+    shuffle = checks.flag(shuffle, "make_moons: shuffle")
+    rng = _rng(seed, "make_moons")
     n_outer = (n_samples + 1) // 2
     n_inner = n_samples - n_outer
     t_outer = np.linspace(0.0, np.pi, n_outer)
@@ -69,10 +72,11 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
         ``(X, y)``: X of shape (n_samples, 2) in the default float dtype, y of shape
         (n_samples,) with labels 0 .. n_classes - 1 (int64).
     """
-    _check_count("n_classes", n_classes, 2)
-    _check_count("n_samples", n_samples, n_classes)
-    _check_noise(noise)
-    rng = _rng(seed)
+    n_classes = checks.integer(n_classes, "make_spirals: n_classes", low=2)
+    n_samples = checks.integer(n_samples, "make_spirals: n_samples", low=n_classes)
+    noise = checks.real(noise, "make_spirals: noise", low=0)
+    shuffle = checks.flag(shuffle, "make_spirals: shuffle")
+    rng = _rng(seed, "make_spirals")
     points, labels = [], []
     for k in range(n_classes):
         n = n_samples // n_classes + (k < n_samples % n_classes)
@@ -105,12 +109,19 @@ def make_linear(n_samples: int = 100, weight: Any = 2.0, bias: float = 1.0,
         >>> X.shape, y.shape
         ((100, 2), (100, 1))
     """
-    _check_count("n_samples", n_samples, 1)
-    _check_noise(noise)
-    rng = _rng(seed)
-    w = np.atleast_1d(np.asarray(weight, dtype=np.float64))
-    if w.ndim != 1:
-        raise ValueError(f"weight must be a number or a 1-D sequence, got shape {w.shape}")
+    n_samples = checks.integer(n_samples, "make_linear: n_samples", low=1)
+    noise = checks.real(noise, "make_linear: noise", low=0)
+    bias = checks.real(bias, "make_linear: bias")
+    if isinstance(weight, np.ndarray) and weight.ndim == 0:
+        weight = weight.item()
+    if isinstance(weight, (list, tuple, np.ndarray)):
+        if np.ndim(weight) != 1 or len(weight) == 0:
+            raise ValueError(f"make_linear: weight must be a number or a non-empty 1-D "
+                             f"sequence of numbers, got shape {np.shape(weight)}")
+        w = np.array([checks.real(v, f"make_linear: weight[{i}]") for i, v in enumerate(weight)])
+    else:
+        w = np.array([checks.real(weight, "make_linear: weight")])
+    rng = _rng(seed, "make_linear")
     X = rng.random((n_samples, len(w)))
     y = X @ w[:, None] + bias + noise * rng.standard_normal((n_samples, 1))
     dtype = get_default_dtype()
@@ -127,15 +138,7 @@ def _finish(X: np.ndarray, y: np.ndarray, noise: float, rng: np.random.Generator
     return X.astype(get_default_dtype()), y
 
 
-def _rng(seed: int | None) -> np.random.Generator:
-    return generator() if seed is None else np.random.default_rng(seed)
-
-
-def _check_count(name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-
-
-def _check_noise(noise: float) -> None:
-    if not noise >= 0:  # also rejects NaN
-        raise ValueError(f"noise must be >= 0, got {noise}")
+def _rng(seed: int | None, fn: str) -> np.random.Generator:
+    if seed is None:
+        return generator()
+    return np.random.default_rng(checks.integer(seed, f"{fn}: seed", low=0))

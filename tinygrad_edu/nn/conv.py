@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import checks
 from ..tensor import Tensor
 from . import functional as F
-from .functional import _positive_int
+from .input_checks import check_input
 from .layers import _add_weight_and_bias, _default_init
 from .module import Module
 
@@ -53,15 +54,17 @@ class Conv2d(Module):
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
                  dtype: Any = None) -> None:
         super().__init__()
-        self.in_channels = _positive_int(in_channels, "in_channels")
-        self.out_channels = _positive_int(out_channels, "out_channels")
-        self.kernel_size = F._pair(kernel_size, "kernel_size", 1)
-        self.stride = F._pair(stride, "stride", 1)
-        self.dilation = F._pair(dilation, "dilation", 1)
-        self.groups = _positive_int(groups, "groups")
+        self.in_channels = checks.integer(in_channels, "Conv2d: in_channels", low=1)
+        self.out_channels = checks.integer(out_channels, "Conv2d: out_channels", low=1)
+        self.kernel_size = checks.int_pair(kernel_size, "Conv2d: kernel_size", low=1)
+        self.stride = checks.int_pair(stride, "Conv2d: stride", low=1)
+        self.dilation = checks.int_pair(dilation, "Conv2d: dilation", low=1)
+        self.groups = checks.integer(groups, "Conv2d: groups", low=1)
+        checks.flag(bias, "Conv2d: bias")
         # a string stays a string (as in PyTorch); validate it (and 'same' with a stride) now
         F._conv_padding(padding, self.kernel_size, self.stride, self.dilation)
-        self.padding = padding if isinstance(padding, str) else F._pair(padding, "padding", 0)
+        self.padding = (padding if isinstance(padding, str)
+                        else checks.int_pair(padding, "Conv2d: padding", low=0))
         for name in ("in_channels", "out_channels"):
             if getattr(self, name) % self.groups:
                 raise ValueError(f"{name} must be divisible by groups, got {name}="
@@ -76,6 +79,7 @@ class Conv2d(Module):
         _default_init(self.weight, self.bias)  # fan_in = in_channels/groups * kh * kw
 
     def forward(self, x: Tensor) -> Tensor:
+        x = check_input(x, "Conv2d", self.weight.data.dtype)
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
                         self.groups)
 
@@ -119,17 +123,18 @@ class MaxPool2d(Module):
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
         self.dilation = dilation
-        F._pair(kernel_size, "kernel_size", 1)  # validate early, not at the first call
-        F._pair(self.stride, "stride", 1)
-        F._pair(padding, "padding", 0)
-        F._pair(dilation, "dilation", 1)
+        checks.int_pair(kernel_size, "MaxPool2d: kernel_size", low=1)  # now, not at the first call
+        checks.int_pair(self.stride, "MaxPool2d: stride", low=1)
+        checks.int_pair(padding, "MaxPool2d: padding", low=0)
+        checks.int_pair(dilation, "MaxPool2d: dilation", low=1)
 
     def forward(self, x: Tensor) -> Tensor:
+        x = check_input(x, "MaxPool2d")
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
         text = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-        if F._pair(self.dilation, "dilation", 1) != (1, 1):
+        if checks.int_pair(self.dilation, "dilation", low=1) != (1, 1):
             text += f", dilation={self.dilation}"
         return text
 
@@ -167,13 +172,16 @@ class AvgPool2d(Module):
         self.ceil_mode = ceil_mode
         self.count_include_pad = count_include_pad
         self.divisor_override = divisor_override
-        F._pair(kernel_size, "kernel_size", 1)  # validate early, not at the first call
-        F._pair(self.stride, "stride", 1)
-        F._pair(padding, "padding", 0)
+        checks.int_pair(kernel_size, "AvgPool2d: kernel_size", low=1)  # now, not at the first call
+        checks.int_pair(self.stride, "AvgPool2d: stride", low=1)
+        checks.int_pair(padding, "AvgPool2d: padding", low=0)
+        checks.flag(ceil_mode, "AvgPool2d: ceil_mode")
+        checks.flag(count_include_pad, "AvgPool2d: count_include_pad")
         if divisor_override is not None:
-            _positive_int(divisor_override, "divisor_override")
+            checks.integer(divisor_override, "AvgPool2d: divisor_override", low=1)
 
     def forward(self, x: Tensor) -> Tensor:
+        x = check_input(x, "AvgPool2d")
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
@@ -203,6 +211,7 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, x: Tensor) -> Tensor:
+        x = check_input(x, "AdaptiveAvgPool2d")
         return F.adaptive_avg_pool2d(x, self.output_size)
 
     def extra_repr(self) -> str:

@@ -19,7 +19,9 @@ from ..ops import loss as _loss
 from ..ops import nn as _nn_ops
 from ..ops import norm as _norm
 from ..ops.shape import GetItem as _GetItem
-from ..tensor import Tensor, _real
+from .. import checks
+from ..tensor import Tensor
+from .input_checks import check_input
 
 __all__ = [
     "relu", "sigmoid", "tanh", "softmax", "log_softmax", "leaky_relu", "softplus", "gelu",
@@ -40,19 +42,6 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 def _tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
-
-
-def _check_reduction(reduction: str) -> None:
-    if not isinstance(reduction, str):
-        raise TypeError(f"reduction must be 'mean', 'sum' or 'none', got "
-                        f"{type(reduction).__name__}")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-
-
-def _check_label_smoothing(label_smoothing: float) -> None:
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
 
 
 # --- activations ---
@@ -100,7 +89,8 @@ def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     Raises:
         ValueError: if beta is 0.
     """
-    beta, threshold = _real(beta, "softplus: beta"), _real(threshold, "softplus: threshold")
+    beta = checks.real(beta, "softplus: beta")
+    threshold = checks.real(threshold, "softplus: threshold")
     if beta == 0:
         raise ValueError(f"softplus: beta must be nonzero, got {beta}")
     return _ew.Softplus.apply(_tensor(x), beta, threshold)
@@ -118,8 +108,7 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     Raises:
         ValueError: if approximate is not 'none' or 'tanh'.
     """
-    if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    checks.choice(approximate, "gelu: approximate", ("none", "tanh"))
     return _gelu.GELU.apply(_tensor(x), approximate)
 
 
@@ -136,7 +125,11 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     Returns:
         A Tensor of shape (..., out_features).
+
+    Raises:
+        TypeError: x is not a Tensor (or array) of the weight's floating point dtype.
     """
+    x = check_input(x, "linear", _tensor(weight).dtype, owner="weight")
     return _affine.Affine.apply(x, weight, bias)
 
 
@@ -150,11 +143,14 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     Raises:
         ValueError: if p is not in [0, 1].
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+    p = checks.real(p, "dropout: p", low=0, high=1)
+    training = checks.flag(training, "dropout: training")
     x = _tensor(x)
     if not training or p == 0.0:
         return x
+    if x.dtype.kind != "f":  # scaling by 1 / (1 - p) needs floats (PyTorch refuses too)
+        raise TypeError(f"dropout expects floating point input in training, got dtype "
+                        f"{x.dtype}; convert it first: x.astype(np.float32)")
     if p == 1.0:
         return x * 0.0
     dtype = x.data.dtype
@@ -197,9 +193,10 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 
             weight's second axis not C/groups, a dilated kernel larger than the padded
             input, a stride, padding or dilation out of range.
     """
-    x = _tensor(x)
-    stride, dilation = _pair(stride, "stride", 1), _pair(dilation, "dilation", 1)
-    groups = _positive_int(groups, "groups")
+    x = check_input(x, "conv2d", _tensor(weight).dtype, owner="weight")
+    stride = checks.int_pair(stride, "conv2d: stride", low=1)
+    dilation = checks.int_pair(dilation, "conv2d: dilation", low=1)
+    groups = checks.integer(groups, "conv2d: groups", low=1)
     if x.ndim != 4:
         raise ValueError(f"conv2d expects input of shape (N, C, H, W), got shape {x.shape}")
     if weight.ndim != 4:
@@ -237,7 +234,7 @@ def _conv_padding(padding: Any, kernel: tuple, stride: tuple,
             return tuple((t // 2, t - t // 2) for t in totals)
         raise ValueError(f"padding must be 'valid', 'same', an int >= 0 or a pair of them, "
                          f"got {padding!r}")
-    ph, pw = _pair(padding, "padding", 0)
+    ph, pw = checks.int_pair(padding, "padding", low=0)
     return (ph, ph), (pw, pw)
 
 
@@ -258,7 +255,7 @@ def max_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0
         (N, C, Ho, Wo) with Ho = (H + 2 ph - dh*(kh - 1) - 1) // sh + 1 (Wo likewise).
     """
     x, kernel, stride, padding = _pool_args(x, kernel_size, stride, padding, "max_pool2d")
-    dilation = _pair(dilation, "dilation", 1)
+    dilation = checks.int_pair(dilation, "max_pool2d: dilation", low=1)
     _check_fits(x.shape, kernel, padding, "max_pool2d", dilation)
     return _conv.MaxPool2d.apply(x, kernel, stride, padding, dilation)
 
@@ -292,9 +289,12 @@ def avg_pool2d(x: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0
     """
     x, kernel, stride, padding = _pool_args(x, kernel_size, stride, padding, "avg_pool2d")
     if divisor_override is not None:
-        divisor_override = _positive_int(divisor_override, "divisor_override")
-    geometry = _conv.avg_pool_geometry(x.shape, kernel, stride, padding, bool(ceil_mode),
-                                       bool(count_include_pad), divisor_override, x.dtype)
+        divisor_override = checks.integer(divisor_override, "avg_pool2d: divisor_override",
+                                          low=1)
+    ceil_mode = checks.flag(ceil_mode, "avg_pool2d: ceil_mode")
+    count_include_pad = checks.flag(count_include_pad, "avg_pool2d: count_include_pad")
+    geometry = _conv.avg_pool_geometry(x.shape, kernel, stride, padding, ceil_mode,
+                                       count_include_pad, divisor_override, x.dtype)
     return _conv.AvgPool2d.apply(x, geometry)
 
 
@@ -315,7 +315,7 @@ def adaptive_avg_pool2d(x: Tensor, output_size: Any) -> Tensor:
         >>> F.adaptive_avg_pool2d(tg.randn(8, 64, 7, 7), 1).shape  # global average pooling
         (8, 64, 1, 1)
     """
-    x = _tensor(x)
+    x = check_input(x, "adaptive_avg_pool2d")
     if x.ndim != 4:
         raise ValueError(f"adaptive_avg_pool2d expects input of shape (N, C, H, W), got "
                          f"shape {x.shape}")
@@ -332,11 +332,11 @@ def adaptive_avg_pool2d(x: Tensor, output_size: Any) -> Tensor:
 
 def _output_size(output_size: Any) -> tuple:
     """adaptive_avg_pool2d's output_size as a pair of positive ints or None."""
-    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
-    if len(sizes) != 2 or not all(s is None or (_is_int(s) and s >= 1) for s in sizes):
-        raise ValueError(f"output_size must be a positive int or a pair of positive ints "
-                         f"(or None), got {output_size!r}")
-    return tuple(None if s is None else int(s) for s in sizes)
+    if (isinstance(output_size, (tuple, list)) and len(output_size) == 2
+            and any(s is None for s in output_size)):  # None keeps that input size
+        return tuple(None if s is None else checks.integer(s, f"output_size[{i}]", low=1)
+                     for i, s in enumerate(output_size))
+    return checks.int_pair(output_size, "output_size", low=1)
 
 
 def _adaptive_matrix(out: int, size: int, dtype: Any) -> np.ndarray:
@@ -375,9 +375,9 @@ def layer_norm(x: Tensor, normalized_shape: Any, weight: Tensor | None = None,
         >>> F.layer_norm(tg.randn(2, 5, 8), 8).shape
         (2, 5, 8)
     """
-    x = _tensor(x)
+    x = check_input(x, "layer_norm", _param_dtype(weight, bias), owner="weight")
     shape = _normalized_shape(normalized_shape)
-    _check_eps(eps)
+    checks.real(eps, "layer_norm: eps", low=0, low_open=True)
     k = len(shape)
     if x.ndim < k or tuple(x.shape[x.ndim - k:]) != shape:
         star = ", ".join(["*"] + [str(s) for s in shape])
@@ -391,59 +391,32 @@ def layer_norm(x: Tensor, normalized_shape: Any, weight: Tensor | None = None,
     return _norm.Normalize.apply(x, weight, bias, axes, shape, float(eps))
 
 
+def _param_dtype(*params: Any) -> Any:
+    """The dtype of the first parameter that is not None (None if all are)."""
+    for param in params:
+        if param is not None:
+            return _tensor(param).dtype
+    return None
+
+
 def _normalized_shape(normalized_shape: Any) -> tuple[int, ...]:
     """An int or a sequence of ints as a non-empty tuple of positive ints."""
-    shape = ((normalized_shape,) if _is_int(normalized_shape) else tuple(normalized_shape)
-             if isinstance(normalized_shape, (tuple, list)) else ())
-    if not shape or not all(_is_int(s) and s > 0 for s in shape):
-        raise ValueError(f"normalized_shape must be a positive int or a non-empty tuple of "
-                         f"them, got {normalized_shape!r}")
-    return tuple(int(s) for s in shape)
+    return checks.int_tuple(normalized_shape, "normalized_shape", low=1)
 
 
 def _pool_args(x: Any, kernel_size: Any, stride: Any, padding: Any, name: str) -> tuple:
     """A pooling's input and its kernel, stride (the kernel by default) and padding (at
     most half the kernel, as PyTorch), checked."""
-    x = _tensor(x)
-    kernel = _pair(kernel_size, "kernel_size", 1)
-    stride = kernel if stride is None else _pair(stride, "stride", 1)
-    padding = _pair(padding, "padding", 0)
+    x = check_input(x, name)
+    kernel = checks.int_pair(kernel_size, f"{name}: kernel_size", low=1)
+    stride = kernel if stride is None else checks.int_pair(stride, f"{name}: stride", low=1)
+    padding = checks.int_pair(padding, f"{name}: padding", low=0)
     if x.ndim != 4:
         raise ValueError(f"{name} expects input of shape (N, C, H, W), got shape {x.shape}")
     if padding[0] * 2 > kernel[0] or padding[1] * 2 > kernel[1]:
         raise ValueError(f"padding must be at most half of kernel_size, got padding={padding} "
                          f"for kernel_size={kernel}")
     return x, kernel, stride, padding
-
-
-def _check_eps(eps: Any) -> None:
-    """A normalisation's eps: a number > 0 (else 1/sqrt(var + eps) can be inf or nan)."""
-    if not _real(eps, "eps") > 0:
-        raise ValueError(f"eps must be > 0, got {eps}")
-
-
-def _is_int(value: Any) -> bool:
-    """A Python or NumPy integer, not a bool."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _int(value: Any, name: str) -> int:
-    if not _is_int(value):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    return int(value)
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if not _is_int(value) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
-    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(pair) != 2 or not all(_is_int(v) and v >= minimum for v in pair):
-        raise ValueError(f"{name} must be an int >= {minimum} or a pair of them, got {value!r}")
-    return int(pair[0]), int(pair[1])
 
 
 def _check_fits(x_shape: tuple, kernel: tuple, padding: tuple, name: str,
@@ -503,10 +476,10 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
         >>> F.cross_entropy(logits, np.array([0]), weight=np.array([1.0, 2.0, 2.0]))
     """
     x = _tensor(input)
-    _check_reduction(reduction)
+    checks.choice(reduction, "reduction", _REDUCTIONS)
     t, weight, ignore_index, ignored = _class_targets(x, target, weight, ignore_index,
                                                       "cross_entropy", "logits")
-    _check_label_smoothing(label_smoothing)
+    checks.real(label_smoothing, "cross_entropy: label_smoothing", low=0, high=1)
     if weight is None and not ignored:  # the fast path: no option in use
         return _loss.CrossEntropy.apply(x, t, reduction, float(label_smoothing))
     return _loss.WeightedCrossEntropy.apply(x, t, reduction, float(label_smoothing), weight,
@@ -522,18 +495,23 @@ def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: Any, fn: s
     x's dtype (or None), ``ignore_index`` as an int, and whether some label equals it.
     ``scores`` names what the input holds (logits, log-probabilities) in the messages.
     """
+    _check_predictions(x, fn)
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if x.ndim != 2:
         raise ValueError(f"{fn} expects {scores} of shape (N, C), got shape {x.shape}")
     n, c = x.shape
     if t.dtype.kind not in "iu":
-        raise TypeError(f"{fn} expects integer class labels, got dtype {t.dtype}; "
+        one_hot = (" (these look like one-hot or probability rows: the labels are "
+                   "target.argmax(axis=1))" if t.dtype.kind == "f" and t.shape == x.shape
+                   else "")
+        raise TypeError(f"{fn} expects integer class labels, got dtype {t.dtype}{one_hot}; "
                         "pass integer class indices, e.g. tg.Tensor(labels, dtype=np.int64) "
                         "or np.asarray(labels).astype(np.int64)")
     if t.shape != (n,):
+        fix = "; flatten them: labels.reshape(-1)" if t.size == n and t.ndim > 1 else ""
         raise ValueError(f"{fn}: labels must have shape ({n},) for {scores} of shape "
-                         f"{x.shape}, got shape {t.shape}")
-    ignore_index = _int(ignore_index, f"{fn}: ignore_index")
+                         f"{x.shape}, got shape {t.shape}{fix}")
+    ignore_index = checks.integer(ignore_index, f"{fn}: ignore_index")
     ignored = False  # does some label equal ignore_index?
     if n and (t.min() < 0 or t.max() >= c):
         out_of_range = ((t < 0) | (t >= c)) & (t != ignore_index)
@@ -592,7 +570,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
         >>> F.nll_loss(log_p, np.array([0, 2]))
     """
     x = _tensor(input)
-    _check_reduction(reduction)
+    checks.choice(reduction, "reduction", _REDUCTIONS)
     t, weight, ignore_index, ignored = _class_targets(x, target, weight, ignore_index,
                                                       "nll_loss", "log-probabilities")
     return _loss.NLL.apply(x, t, reduction, weight, ignore_index if ignored else None)
@@ -618,15 +596,48 @@ def _constant(value: Any, name: str, fn: str) -> np.ndarray:
 
 
 def _target_like(x: Tensor, target: Any, name: str) -> Any:
-    """A target of x's shape; a constant one is cast to x's dtype (float32 stays float32)."""
+    """A target of x's shape; a constant one is cast to x's dtype (float32 stays float32).
+
+    The input must hold floats (predictions): casting a float target to an integer
+    input's dtype would truncate it, and PyTorch refuses most such losses too.
+    """
+    _check_predictions(x, name)
+    if target is None or isinstance(target, str):
+        raise TypeError(f"{name}: target must be a Tensor or an array of numbers, got "
+                        f"{target!r}")
+    labels = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if labels.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: target must hold numbers, got dtype {labels.dtype}")
+    if labels.shape != x.shape:
+        raise ValueError(_shape_mismatch(name, x.shape, labels))
     if not isinstance(target, Tensor):
-        target = np.asarray(target, dtype=x.dtype)
+        target = labels.astype(x.dtype, copy=False)
     elif not target.requires_grad and target.dtype != x.dtype:
         target = target.data.astype(x.dtype)
-    if target.shape != x.shape:
-        raise ValueError(f"{name}: target shape {target.shape} differs from input shape "
-                         f"{x.shape}; reshape one of them (e.g. target.reshape({x.shape}))")
     return target
+
+
+def _check_predictions(x: Tensor, name: str) -> None:
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name} expects floating point predictions as input, got dtype "
+                        f"{x.dtype}; convert them: x.astype(np.float32)")
+
+
+def _shape_mismatch(name: str, shape: tuple, target: np.ndarray) -> str:
+    """The message for a target whose shape differs from the input's: class labels for a
+    classifier's scores, or a fix that fits (a reshape only where the sizes agree)."""
+    message = f"{name}: target shape {target.shape} differs from input shape {shape}"
+    if (target.dtype.kind in "biu" and target.ndim == 1 and len(shape) == 2 and shape[1] > 1
+            and target.shape[0] == shape[0]):
+        return (f"{message}: the target looks like integer class labels, one per row of "
+                f"{shape[1]} class scores. Class labels belong with CrossEntropyLoss "
+                f"(F.cross_entropy(logits, labels)), which takes them as they are; {name} "
+                f"compares values, so it would need a target of shape {shape} (for one-hot "
+                f"rows: np.eye({shape[1]})[labels])")
+    if target.size == int(np.prod(shape)):
+        return f"{message}; reshape one of them (e.g. target.reshape({shape}))"
+    return (f"{message}, and they hold different numbers of values ({target.size} vs "
+            f"{int(np.prod(shape))}), so no reshape can match them")
 
 
 def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
@@ -639,7 +650,7 @@ def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
         reduction: 'mean' (default), 'sum' or 'none'.
     """
     x = _tensor(input)
-    _check_reduction(reduction)
+    checks.choice(reduction, "reduction", _REDUCTIONS)
     return _loss.MSE.apply(x, _target_like(x, target, "mse_loss"), reduction)
 
 
@@ -656,7 +667,7 @@ def l1_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
         reduction: 'mean' (default), 'sum' or 'none'.
     """
     x = _tensor(input)
-    _check_reduction(reduction)
+    checks.choice(reduction, "reduction", _REDUCTIONS)
     return _loss.L1.apply(x, _target_like(x, target, "l1_loss"), reduction)
 
 
@@ -680,8 +691,8 @@ def huber_loss(input: Tensor, target: Any, *, reduction: str = "mean",
         ValueError: delta <= 0 or not finite, shapes that differ, a bad reduction.
     """
     x = _tensor(input)
-    _check_reduction(reduction)
-    delta = _threshold(delta, "delta", "huber_loss", allow_zero=False)
+    checks.choice(reduction, "reduction", _REDUCTIONS)
+    delta = checks.real(delta, "huber_loss: delta", low=0, low_open=True)
     return _loss.Huber.apply(x, _target_like(x, target, "huber_loss"), reduction, delta, 1.0)
 
 
@@ -708,21 +719,12 @@ def smooth_l1_loss(input: Tensor, target: Any, *, reduction: str = "mean",
         ValueError: beta < 0 or not finite, shapes that differ, a bad reduction.
     """
     x = _tensor(input)
-    _check_reduction(reduction)
-    beta = _threshold(beta, "beta", "smooth_l1_loss", allow_zero=True)
+    checks.choice(reduction, "reduction", _REDUCTIONS)
+    beta = checks.real(beta, "smooth_l1_loss: beta", low=0)
     z = _target_like(x, target, "smooth_l1_loss")
     if beta == 0.0:
         return _loss.L1.apply(x, z, reduction)
     return _loss.Huber.apply(x, z, reduction, beta, beta)
-
-
-def _threshold(value: Any, name: str, fn: str, allow_zero: bool) -> float:
-    """huber_loss's delta (> 0) or smooth_l1_loss's beta (>= 0) as a finite Python float."""
-    value = _real(value, f"{fn}: {name}")
-    if not (np.isfinite(value) and (value >= 0.0 if allow_zero else value > 0.0)):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{fn}: {name} must be finite and {bound}, got {value!r}")
-    return value
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None, *,
@@ -755,7 +757,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
             broadcast to the input's shape or is not numeric, a bad reduction.
     """
     x = _tensor(input)
-    _check_reduction(reduction)
+    checks.choice(reduction, "reduction", _REDUCTIONS)
     fn = "binary_cross_entropy_with_logits"
     z = _target_like(x, target, fn)
     if pos_weight is None and weight is None:  # the fast path
@@ -794,7 +796,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, *,
     """
     fn = "binary_cross_entropy"
     x = _tensor(input)
-    _check_reduction(reduction)
+    checks.choice(reduction, "reduction", _REDUCTIONS)
     z = _target_like(x, target, fn)
     _check_probabilities(x.data, "input", fn, " (probabilities; for logits use "
                                               "binary_cross_entropy_with_logits)")
@@ -853,9 +855,14 @@ def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> T
         raise ValueError(f"embedding expects a weight of shape (num_embeddings, "
                          f"embedding_dim), got shape {weight.shape}")
     rows = weight.shape[0]
+    if indices is None or isinstance(indices, str):
+        raise TypeError(f"Embedding expects integer indices (a Tensor or an array of row "
+                        f"numbers), got {indices!r}")
     index = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
     if index.dtype.kind not in "iu":
-        raise TypeError(f"Embedding expects integer indices, got dtype {index.dtype}")
+        raise TypeError(f"Embedding expects integer indices (row numbers), got dtype "
+                        f"{index.dtype}; convert them: idx.astype(np.int64) or "
+                        "tg.Tensor(idx, dtype=np.int64)")
     if index.size and (index.min() < 0 or index.max() >= rows):
         bad = index[(index < 0) | (index >= rows)].flat[0]
         raise IndexError(f"index {bad} is out of range for an Embedding of {rows} rows "
@@ -867,7 +874,7 @@ def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> T
 
 def _padding_idx(padding_idx: Any, rows: int) -> int:
     """padding_idx in [-rows, rows) as an index in [0, rows) (negative counts from the end)."""
-    _int(padding_idx, "padding_idx")
+    checks.integer(padding_idx, "padding_idx")
     if not -rows <= padding_idx < rows:
         raise ValueError(f"padding_idx {padding_idx} is out of range for {rows} embeddings "
                          f"(it must be in [{-rows}, {rows - 1}])")

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import checks
 from ..factories import generator
 from ..tensor import Tensor
 
@@ -26,12 +27,10 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     and sqrt(2 / (1 + a**2)) for leaky_relu with negative slope a (``param``, 0.01 if None).
 
     Raises:
-        ValueError: an unknown nonlinearity or a non-numeric slope.
+        ValueError: an unknown nonlinearity or a slope that is not a finite number.
     """
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else param
-        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise ValueError(f"negative slope must be a number, got {slope!r}")
+        slope = 0.01 if param is None else checks.real(param, "calculate_gain: negative slope")
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity not in _GAINS:
         raise ValueError(f"unsupported nonlinearity {nonlinearity!r}; known: "
@@ -64,19 +63,21 @@ def _fans(tensor: Any) -> tuple[int, int]:
 
 def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0) -> Any:
     """Fill with samples of U(a, b)."""
+    a = checks.real(a, "uniform_: a")
+    b = checks.real(b, "uniform_: b", low=a)
     return _fill(tensor, generator().uniform(a, b, _array(tensor).shape))
 
 
 def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0) -> Any:
     """Fill with samples of N(mean, std**2)."""
-    if std < 0:
-        raise ValueError(f"std must be >= 0, got {std}")
+    mean = checks.real(mean, "normal_: mean")
+    std = checks.real(std, "normal_: std", low=0)
     return _fill(tensor, generator().normal(mean, std, _array(tensor).shape))
 
 
 def constant_(tensor: Any, val: float) -> Any:
     """Fill with ``val``."""
-    return _fill(tensor, val)
+    return _fill(tensor, checks.real(val, "constant_: val"))
 
 
 def zeros_(tensor: Any) -> Any:
@@ -95,6 +96,7 @@ def xavier_uniform_(tensor: Any, gain: float = 1.0) -> Any:
     Example:
         >>> w = nn.init.xavier_uniform_(tg.zeros(64, 32), gain=nn.init.calculate_gain("tanh"))
     """
+    gain = checks.real(gain, "xavier_uniform_: gain", low=0)
     fan_in, fan_out = _fans(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound)
@@ -102,13 +104,14 @@ def xavier_uniform_(tensor: Any, gain: float = 1.0) -> Any:
 
 def xavier_normal_(tensor: Any, gain: float = 1.0) -> Any:
     """Glorot & Bengio (2010): N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    gain = checks.real(gain, "xavier_normal_: gain", low=0)
     fan_in, fan_out = _fans(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
 
 
 def _kaiming_std(tensor: Any, a: float, mode: str, nonlinearity: str) -> float:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    checks.choice(mode, "kaiming init: mode", ("fan_in", "fan_out"))
+    a = checks.real(a, "kaiming init: a")
     fan_in, fan_out = _fans(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     if fan == 0:  # a tensor with no elements: nothing to fill

@@ -9,12 +9,12 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..ops import elementwise as _ew
 from ..ops.affine import Affine
-from ..tensor import Tensor, _real
+from .. import checks
+from ..tensor import Tensor
 from . import functional as F
-from .functional import _positive_int
 from . import init
+from .input_checks import check_input
 from .module import Module, Parameter
 
 
@@ -71,8 +71,9 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  dtype: Any = None) -> None:
         super().__init__()
-        self.in_features = _positive_int(in_features, "in_features")
-        self.out_features = _positive_int(out_features, "out_features")
+        self.in_features = checks.integer(in_features, "Linear: in_features", low=1)
+        self.out_features = checks.integer(out_features, "Linear: out_features", low=1)
+        checks.flag(bias, "Linear: bias")
         _add_weight_and_bias(self, (self.out_features, self.in_features), bias, dtype)
         self.reset_parameters()
 
@@ -81,6 +82,7 @@ class Linear(Module):
         _default_init(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
+        x = check_input(x, "Linear", self.weight.data.dtype)
         return Affine.apply(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -236,21 +238,21 @@ class ReLU(Module):
     """y = max(x, 0) element-wise (gradient 0 at x = 0, as PyTorch)."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return _ew.ReLU.apply(x)
+        return F.relu(x)
 
 
 class Tanh(Module):
     """y = tanh(x) element-wise."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return _ew.Tanh.apply(x)
+        return F.tanh(x)
 
 
 class Sigmoid(Module):
     """y = 1 / (1 + exp(-x)) element-wise."""
 
     def forward(self, x: Tensor) -> Tensor:
-        return _ew.Sigmoid.apply(x)
+        return F.sigmoid(x)
 
 
 class LeakyReLU(Module):
@@ -264,7 +266,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        _real(negative_slope, "negative_slope")
+        checks.real(negative_slope, "LeakyReLU: negative_slope")
         self.negative_slope = negative_slope
 
     def forward(self, x: Tensor) -> Tensor:
@@ -292,9 +294,7 @@ class GELU(Module):
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
-        self.approximate = approximate
+        self.approximate = checks.choice(approximate, "GELU: approximate", ("none", "tanh"))
 
     def forward(self, x: Tensor) -> Tensor:
         return F.gelu(x, self.approximate)
@@ -316,7 +316,7 @@ class Softmax(Module):
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
-        self.axis = F._int(axis, "axis")
+        self.axis = checks.integer(axis, "Softmax: axis")
 
     def forward(self, x: Tensor) -> Tensor:
         return F.softmax(x, self.axis)
@@ -336,7 +336,7 @@ class LogSoftmax(Module):
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
-        self.axis = F._int(axis, "axis")
+        self.axis = checks.integer(axis, "LogSoftmax: axis")
 
     def forward(self, x: Tensor) -> Tensor:
         return F.log_softmax(x, self.axis)
@@ -361,10 +361,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
-        _real(p, "dropout probability")
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"dropout probability must be in [0, 1], got {p!r}")
-        self.p = float(p)
+        self.p = checks.real(p, "Dropout: p", low=0, high=1)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.dropout(x, self.p, self.training)
@@ -378,10 +375,11 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        self.start_dim = start_dim
-        self.end_dim = end_dim
+        self.start_dim = checks.integer(start_dim, "Flatten: start_dim")
+        self.end_dim = checks.integer(end_dim, "Flatten: end_dim")
 
     def forward(self, x: Tensor) -> Tensor:
+        x = check_input(x, "Flatten", floating=False)
         shape = x.shape
         start, end = _axis(self.start_dim, len(shape)), _axis(self.end_dim, len(shape))
         if start > end:
@@ -424,8 +422,8 @@ class Embedding(Module):
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
                  dtype: Any = None) -> None:
         super().__init__()
-        self.num_embeddings = _positive_int(num_embeddings, "num_embeddings")
-        self.embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+        self.num_embeddings = checks.integer(num_embeddings, "Embedding: num_embeddings", low=1)
+        self.embedding_dim = checks.integer(embedding_dim, "Embedding: embedding_dim", low=1)
         self.padding_idx = (None if padding_idx is None
                             else F._padding_idx(padding_idx, self.num_embeddings))
         self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim),

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import checks
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
@@ -18,8 +19,8 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction)
-        self.reduction = reduction
+        self.reduction = checks.choice(reduction, f"{type(self).__name__}: reduction",
+                                       F._REDUCTIONS)
 
     def extra_repr(self) -> str:
         return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
@@ -72,7 +73,7 @@ class HuberLoss(_Loss):
 
     def __init__(self, *, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
-        self.delta = F._threshold(delta, "delta", "HuberLoss", allow_zero=False)
+        self.delta = checks.real(delta, "HuberLoss: delta", low=0, low_open=True)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
@@ -94,7 +95,7 @@ class SmoothL1Loss(_Loss):
 
     def __init__(self, *, reduction: str = "mean", beta: float = 1.0) -> None:
         super().__init__(reduction)
-        self.beta = F._threshold(beta, "beta", "SmoothL1Loss", allow_zero=True)
+        self.beta = checks.real(beta, "SmoothL1Loss: beta", low=0)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
@@ -135,9 +136,9 @@ class CrossEntropyLoss(_Loss):
     def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
-        F._check_label_smoothing(label_smoothing)
-        self.label_smoothing = float(label_smoothing)
-        self.ignore_index = F._int(ignore_index, "ignore_index")
+        self.label_smoothing = checks.real(label_smoothing, "CrossEntropyLoss: label_smoothing",
+                                           low=0, high=1)
+        self.ignore_index = checks.integer(ignore_index, "CrossEntropyLoss: ignore_index")
         self.register_buffer("weight", _buffer(weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
@@ -172,7 +173,7 @@ class NLLLoss(_Loss):
     def __init__(self, weight: Any = None, *, ignore_index: int = -100,
                  reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.ignore_index = F._int(ignore_index, "ignore_index")
+        self.ignore_index = checks.integer(ignore_index, "NLLLoss: ignore_index")
         self.register_buffer("weight", _buffer(weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:

@@ -363,12 +363,17 @@ class Module:
                 continue
             value = state_dict[name]
             array = np.asarray(value.data if isinstance(value, Tensor) else value)
-            if array.shape != target.data.shape:
+            if array.dtype.kind not in "biuf":  # None, a string: not "a shape () value"
+                errors.append(f"value for {name!r} is not numbers: {type(value).__name__} "
+                              f"of dtype {array.dtype}")
+            elif array.shape != target.data.shape:
                 errors.append(f"size mismatch for {name!r}: copying a value of shape "
                               f"{array.shape} from the state_dict, but the shape in the "
                               f"current model is {target.data.shape}")
-            elif array.dtype.kind not in "biuf":
-                errors.append(f"value for {name!r} has unsupported dtype {array.dtype}")
+            elif (target.data.dtype.kind in "iu" and array.dtype.kind == "f"
+                  and not np.array_equal(array, np.round(array))):
+                errors.append(f"value for {name!r} has fractions, but {name!r} holds "
+                              f"integers ({target.data.dtype}): they would be truncated")
             else:
                 updates.append((target, array))
         if errors:

@@ -7,9 +7,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..ops.norm import Normalize, moments
+from .. import checks
 from ..tensor import Tensor
 from . import functional as F
-from .functional import _positive_int
+from .input_checks import check_input
 from .layers import _float_dtype
 from .module import Module, Parameter
 
@@ -24,14 +25,16 @@ class _BatchNorm(Module):
                  affine: bool = True, track_running_stats: bool = True, dtype: Any = None,
                  *, bias: bool = True) -> None:
         super().__init__()
-        self.num_features = _positive_int(num_features, "num_features")
-        F._check_eps(eps)
-        if momentum is not None and not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
-        self.eps = float(eps)
+        name = type(self).__name__
+        self.num_features = checks.integer(num_features, f"{name}: num_features", low=1)
+        self.eps = checks.real(eps, f"{name}: eps", low=0, low_open=True)
+        if momentum is not None:  # None: a cumulative average
+            checks.real(momentum, f"{name}: momentum", low=0, high=1)
         self.momentum = momentum
-        self.affine = affine
-        self.track_running_stats = track_running_stats
+        self.affine = checks.flag(affine, f"{name}: affine")
+        self.track_running_stats = checks.flag(track_running_stats,
+                                               f"{name}: track_running_stats")
+        checks.flag(bias, f"{name}: bias")
         dtype = _float_dtype(dtype)
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype))
@@ -54,7 +57,9 @@ class _BatchNorm(Module):
         raise NotImplementedError
 
     def forward(self, x: Tensor) -> Tensor:
-        x = F._tensor(x)
+        # The dtype of the parameters, else of the running statistics (as PyTorch).
+        own = self.weight if self.weight is not None else self.running_mean
+        x = check_input(x, type(self).__name__, None if own is None else own.data.dtype)
         c = self.num_features
         if not self._accepts(x.ndim) or x.shape[1] != c:
             raise ValueError(f"{type(self).__name__}({c}) expects input of shape "
@@ -219,9 +224,9 @@ class LayerNorm(Module):
                  elementwise_affine: bool = True, bias: bool = True, dtype: Any = None) -> None:
         super().__init__()
         self.normalized_shape = F._normalized_shape(normalized_shape)
-        F._check_eps(eps)
-        self.eps = float(eps)
-        self.elementwise_affine = elementwise_affine
+        self.eps = checks.real(eps, "LayerNorm: eps", low=0, low_open=True)
+        self.elementwise_affine = checks.flag(elementwise_affine, "LayerNorm: elementwise_affine")
+        checks.flag(bias, "LayerNorm: bias")
         dtype = _float_dtype(dtype)
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype))
@@ -240,6 +245,8 @@ class LayerNorm(Module):
             self.bias.data[...] = 0.0
 
     def forward(self, x: Tensor) -> Tensor:
+        own = self.weight if self.weight is not None else self.bias
+        x = check_input(x, "LayerNorm", None if own is None else own.data.dtype)
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:

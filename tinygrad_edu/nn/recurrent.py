@@ -20,10 +20,11 @@ from ..ops import elementwise as _ew
 from ..ops.affine import Affine
 from ..ops.shape import Concatenate, Stack
 from ..functions import split, unbind
-from ..tensor import Tensor, _real
+from .. import checks
+from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .functional import _positive_int
+from .input_checks import check_input
 from .layers import _float_dtype
 from .module import Module, Parameter
 
@@ -69,17 +70,12 @@ _STEPS = {"RNN_TANH": _rnn_tanh_step, "RNN_RELU": _rnn_relu_step, "LSTM": _lstm_
 def _mode(name: str, nonlinearity: Any) -> str:
     if name != "RNN":
         return name
-    if nonlinearity not in ("tanh", "relu"):
-        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    checks.choice(nonlinearity, f"{name}: nonlinearity", ("tanh", "relu"))
     return "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
 
 
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
-def _check_state(name: str, what: str, h: Any, expected: tuple) -> Tensor:
-    h = _as_tensor(h)
+def _check_state(name: str, what: str, h: Any, expected: tuple, dtype: Any) -> Tensor:
+    h = check_input(h, name, dtype, what=what)
     if h.shape != expected:
         raise ValueError(f"{name}: expected {what} of shape {expected}, got shape {h.shape}")
     return h
@@ -103,9 +99,9 @@ class _CellBase(Module):
     def __init__(self, input_size: int, hidden_size: int, bias: bool, mode: str,
                  dtype: Any) -> None:
         super().__init__()
-        self.input_size = _positive_int(input_size, "input_size")
-        self.hidden_size = _positive_int(hidden_size, "hidden_size")
-        self.bias = bool(bias)
+        self.input_size = checks.integer(input_size, f"{self._name}: input_size", low=1)
+        self.hidden_size = checks.integer(hidden_size, f"{self._name}: hidden_size", low=1)
+        self.bias = checks.flag(bias, f"{self._name}: bias")
         self._mode = mode
         dtype = _float_dtype(dtype)
         rows = _GATES[mode] * self.hidden_size
@@ -125,7 +121,7 @@ class _CellBase(Module):
 
     def _input(self, x: Any) -> tuple[Tensor, bool]:
         """x as a batch (N, input_size); and whether it came unbatched."""
-        x = _as_tensor(x)
+        x = check_input(x, self._name, self.weight_ih.data.dtype)
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
             raise ValueError(f"{self._name}: expected input of shape (N, {self.input_size}) or "
                              f"({self.input_size},) (input_size={self.input_size}), got shape "
@@ -140,7 +136,7 @@ class _CellBase(Module):
         if h is None:
             return Tensor._wrap(np.zeros((n, self.hidden_size), x.dtype))
         expected = (self.hidden_size,) if unbatched else (n, self.hidden_size)
-        h = _check_state(self._name, what, h, expected)
+        h = _check_state(self._name, what, h, expected, self.weight_ih.data.dtype)
         return h.reshape(1, self.hidden_size) if unbatched else h
 
     def _step(self, x: Tensor, state: Any) -> Any:
@@ -296,19 +292,18 @@ class _RNNBase(Module):
                  dtype: Any) -> None:
         super().__init__()
         self._mode = mode
-        self.input_size = _positive_int(input_size, "input_size")
-        self.hidden_size = _positive_int(hidden_size, "hidden_size")
-        self.num_layers = _positive_int(num_layers, "num_layers")
-        self.bias = bool(bias)
-        self.batch_first = bool(batch_first)
-        _real(dropout, "dropout")
-        if not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"dropout must be a probability in [0, 1], got {dropout!r}")
+        name = self._name
+        self.input_size = checks.integer(input_size, f"{name}: input_size", low=1)
+        self.hidden_size = checks.integer(hidden_size, f"{name}: hidden_size", low=1)
+        self.num_layers = checks.integer(num_layers, f"{name}: num_layers", low=1)
+        self.bias = checks.flag(bias, f"{name}: bias")
+        self.batch_first = checks.flag(batch_first, f"{name}: batch_first")
+        dropout = checks.real(dropout, f"{name}: dropout", low=0, high=1)
         if dropout > 0 and self.num_layers == 1:
             warnings.warn(f"dropout is applied between recurrent layers, so dropout={dropout} "
                           "does nothing with num_layers=1", stacklevel=3)
-        self.dropout = float(dropout)
-        self.bidirectional = bool(bidirectional)
+        self.dropout = dropout
+        self.bidirectional = checks.flag(bidirectional, f"{name}: bidirectional")
         dtype = _float_dtype(dtype)
         rows = _GATES[mode] * self.hidden_size
         directions = 2 if self.bidirectional else 1
@@ -347,7 +342,7 @@ class _RNNBase(Module):
 
     def _input(self, x: Any) -> tuple[Tensor, bool]:
         """x as a batch, (T, N, I) or with batch_first (N, T, I); and whether it was unbatched."""
-        x = _as_tensor(x)
+        x = check_input(x, self._name, self.weight_ih_l0.data.dtype)
         if x.ndim not in (2, 3):
             batch = "(N, T, I)" if self.batch_first else "(T, N, I)"
             raise ValueError(f"{self._name}: expected input of shape {batch} or unbatched "
@@ -369,7 +364,7 @@ class _RNNBase(Module):
             zeros = Tensor._wrap(np.zeros((n, self.hidden_size), dtype))
             return [zeros] * count
         expected = (count, self.hidden_size) if unbatched else (count, n, self.hidden_size)
-        h = _check_state(self._name, what, h, expected)
+        h = _check_state(self._name, what, h, expected, self.weight_ih_l0.data.dtype)
         if unbatched:
             h = h.reshape(count, 1, self.hidden_size)
         return list(unbind(h, 0))

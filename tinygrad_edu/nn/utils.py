@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .. import checks
 from ..tensor import Tensor
 
 
@@ -35,14 +36,17 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
         The total norm before clipping, a 0-d Tensor (``float()`` of it for a number).
 
     Raises:
-        ValueError: a negative max_norm or a norm_type <= 0.
+        ValueError: a max_norm that is negative or nan (inf is allowed: no clipping), a
+            norm_type <= 0 or nan.
         RuntimeError: a nan/inf total norm when ``error_if_nonfinite``.
     """
-    if not max_norm >= 0:
-        raise ValueError(f"max_norm must be >= 0, got {max_norm}")
+    if max_norm != math.inf:  # inf: measure the norm, clip nothing
+        checks.real(max_norm, "clip_grad_norm_: max_norm", low=0)
+    if norm_type != math.inf:
+        checks.real(norm_type, "clip_grad_norm_: norm_type", low=0,
+                    low_open=True)
     norm_type = float(norm_type)
-    if not norm_type > 0:
-        raise ValueError(f"norm_type must be > 0 (or inf), got {norm_type}")
+    checks.flag(error_if_nonfinite, "clip_grad_norm_: error_if_nonfinite")
     params = _with_grads(parameters)
     if not params:
         return Tensor(0.0)
@@ -64,7 +68,6 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
 
 def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -> None:
     """Clip every gradient element into [-clip_value, clip_value] (rebinding ``.grad``)."""
-    if not clip_value >= 0:
-        raise ValueError(f"clip_value must be >= 0, got {clip_value}")
+    checks.real(clip_value, "clip_grad_value_: clip_value", low=0)
     for p in _with_grads(parameters):
         p.grad = Tensor._wrap(np.clip(p.grad.data, -clip_value, clip_value))

@@ -90,7 +90,10 @@ class Pow(Function):
 
     Domain: for a tensor exponent, x0 > 0. As PyTorch, dy/dx1 is taken as 0 where x0 == 0
     (there y = 0 for positive exponents, and 0 * log(0) has no other sensible value), and
-    dy/dx0 as 0 where x1 == 0 (y = 1 there, even at x0 == 0, where 0 * 0**-1 would be nan).
+    dy/dx0 is exactly 0 where x1 == 0 (y = 1 there, whatever x0: also at x0 == 0 and at a
+    tiny x0 such as 1e-310, where 0 * x0**-1 would be 0 * inf = nan). The second
+    derivatives stay the true ones there: d(dy/dx0)/dx0 = 0 and d(dy/dx0)/dx1 = 1 / x0
+    (clipped to the largest float where 1 / x0 overflows; taken as 1 at x0 == 0).
     """
 
     def forward(self, x0, x1):
@@ -102,11 +105,33 @@ class Pow(Function):
     def backward(self, gy):
         x0, x1, y = self.saved_tensors
         needs = self.needs_input_grad
-        # Where x0 == x1 == 0, use base 1: x1 * 1**(x1 - 1) = 0 instead of 0 * 0**-1 = nan.
-        # (Masking x1 == 0 alone would also change d(gx0)/dx1 there for x0 != 0.)
-        gx0 = gy * x1 * (x0 + (x0 == 0) * (x1 == 0)) ** (x1 - 1) if needs[0] else None
+        gx0 = gy * _pow_base_derivative(x0, x1) if needs[0] else None
         gx1 = gy * y * np.log(x0 + (x0 == 0)) if needs[1] else None
         return gx0, gx1
+
+
+def _pow_base_derivative(x0, x1):
+    """dy/dx0 = x1 * x0**(x1 - 1) of y = x0**x1, exactly 0 where x1 == 0 (see Pow).
+
+    Where x1 == 0, x0**(x1 - 1) = 1 / x0 can be inf (x0 == 0, or tiny), and 0 * inf is nan;
+    so the base there is replaced by 1 (``where`` also stops its gradient to x0: the true
+    d(dy/dx0)/dx0 = x1 (x1 - 1) x0**(x1 - 2) is 0 there), which gives the value
+    0 * 1 = 0 but d/dx1 = 1 instead of the true 1 / x0. The constant c = 1 / x0 - 1 times
+    x1 (taken only where x1 == 0) adds 0 to the value and puts d/dx1 back to 1 / x0.
+    Arrays in first order, Tensors (so ``where`` is ``tg.where``) with create_graph.
+    """
+    exponent = x1.data if isinstance(x1, Tensor) else x1
+    if not isinstance(exponent, np.ndarray):  # a Python number
+        return x1 * 0 if exponent == 0 else x1 * x0 ** (x1 - 1)
+    zero = exponent == 0
+    if not zero.any():
+        return x1 * x0 ** (x1 - 1)
+    base = x0.data if isinstance(x0, Tensor) else x0
+    with np.errstate(divide="ignore", over="ignore"):
+        largest = np.finfo(base.dtype).max
+        c = np.where(zero & (base != 0), np.clip(1 / base, -largest, largest) - 1, 0)
+    c = c.astype(base.dtype)
+    return x1 * np.where(zero, 1, x0) ** (x1 - 1) + np.where(zero, x1, 0) * c
 
 
 # --- exponential and logarithm ---

@@ -1,4 +1,4 @@
-"""Matrix product, with NumPy's rules for 1-D operands and batch broadcasting."""
+"""Matrix product (NumPy's rules for 1-D operands and batch broadcasting) and outer product."""
 import numpy as np
 
 from ..dtypes import promote
@@ -50,4 +50,21 @@ class MatMul(Function):
             gx1 = x0.swapaxes(-1, -2) @ gy
             if vector1:
                 gx1 = gx1.reshape(tuple(gx1.shape[:-1]))
+        return gx0, gx1
+
+
+class Outer(Function):
+    """y[i, j] = a[i] * b[j], a and b flattened first (np.outer, torch.outer);
+    dL/da[i] = sum_j dL/dy[i, j] b[j] = (dL/dy @ b)[i],  dL/db[j] = (a @ dL/dy)[j],
+    each reshaped back to its input's shape."""
+
+    def forward(self, x0, x1):
+        self.save_for_backward(x0, x1)
+        return np.outer(x0, x1)
+
+    def backward(self, gy):
+        x0, x1 = self.saved_tensors
+        needs = self.needs_input_grad
+        gx0 = (gy @ x1.reshape(-1)).reshape(x0.shape) if needs[0] else None
+        gx1 = (x0.reshape(-1) @ gy).reshape(x1.shape) if needs[1] else None
         return gx0, gx1

@@ -1,4 +1,4 @@
-"""Reductions: sum, max and min over an axis (or all axes)."""
+"""Reductions: sum, max, min, logsumexp and prod over an axis (or all axes)."""
 import numpy as np
 
 from ..dtypes import to_float
@@ -83,3 +83,60 @@ class LogSumExp(Function):
             e = np.exp(x - self.m)
             total = e.sum(axis=self.axis, keepdims=True)
         return gy.reshape(self.m.shape) * (e / total), None, None
+
+
+class Prod(Function):
+    """y = the product of x over ``axis``;  dL/dx_i = dL/dy * (the product of the other
+    values x_j reduced with x_i).
+
+    That is y / x_i without zeros, but it is computed without dividing, so zeros follow
+    ``torch.prod``'s convention by themselves: where exactly one value of a product is 0,
+    it gets the product of the others and the rest get 0; where two or more are 0, all
+    get 0. First order: the product of the values before x_i times the product of those
+    after it (two cumulative products, O(n)). Second order (a Tensor x): the products of
+    the others formed explicitly, z[i, j] = x_j for j != i and 1 for j = i, multiplied
+    along j (O(n^2) for n values reduced), a graph with no division: y / x_i would lose
+    all precision to cancellation in second order where some |x_i| is small.
+    """
+
+    def forward(self, x, axis, keepdims):
+        y = np.prod(x, axis=axis, keepdims=keepdims)
+        self.kept_shape = _kept_shape(x.shape, axis)
+        self.axes = _reduced_axes(x.ndim, axis)
+        self.save_for_backward(x)
+        return y
+
+    def backward(self, gy):
+        (x,) = self.saved_tensors
+        return gy.reshape(self.kept_shape) * _products_of_others(x, self.axes), None, None
+
+
+def _reduced_axes(ndim: int, axis) -> tuple:
+    if axis is None or ndim == 0:  # a 0-d array reduces over axis 0 or -1: nothing
+        return tuple(range(ndim))
+    return tuple(sorted({a % ndim for a in ((axis,) if isinstance(axis, int) else axis)}))
+
+
+def _products_of_others(x, axes: tuple):
+    """For each value, the product of the other values reduced with it over ``axes``
+    (ndarray: two cumulative products; Tensor: explicit and differentiable), with the
+    reduced axes moved last and flattened to one of n values."""
+    kept = [i for i in range(x.ndim) if i not in axes]
+    order = tuple(kept) + tuple(axes)
+    moved = x.transpose(order)
+    lead = tuple(moved.shape[:len(kept)])
+    n = 1
+    for a in axes:
+        n *= x.shape[a]
+    flat = moved.reshape(lead + (n,))
+    if isinstance(x, Tensor):
+        eye = np.eye(n, dtype=x.dtype)
+        others = (flat[..., None, :] * (1 - eye) + eye).prod(axis=-1)
+    elif n == 0:
+        others = flat
+    else:
+        one = np.ones(lead + (1,), dtype=x.dtype)
+        before = np.cumprod(np.concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
+        after = np.cumprod(np.concatenate([one, flat[..., :0:-1]], axis=-1), axis=-1)
+        others = before * after[..., ::-1]
+    return others.reshape(tuple(moved.shape)).transpose(tuple(int(i) for i in np.argsort(order)))

@@ -105,12 +105,30 @@ class GetItem(Function):
     def forward(self, x, index):
         self.x_shape = x.shape
         self.index = index
-        return x[index]
+        try:
+            return x[index]
+        except IndexError as e:
+            raise IndexError(_index_message(x.shape, index, e)) from None
 
     def backward(self, gy):
         if isinstance(gy, Tensor):
             return GetItemGrad.apply(gy, self.x_shape, self.index), None
         return _scatter_add(gy, self.x_shape, self.index), None
+
+
+def _index_message(shape: tuple, index, error: IndexError) -> str:
+    """NumPy's IndexError with the tensor's shape, and the fix for a float index."""
+    parts = index if isinstance(index, tuple) else (index,)
+    hint = (" A float index is not rounded for you: use int(i), or idx.astype(np.int64) for "
+            "an array." if any(_is_float_index(p) for p in parts) else "")
+    return f"cannot index a tensor of shape {shape} with {index!r:.80}: {error}.{hint}"
+
+
+def _is_float_index(part) -> bool:
+    if isinstance(part, list):
+        return any(isinstance(v, (float, np.floating)) for v in part)
+    return isinstance(part, (float, np.floating)) or (
+        isinstance(part, np.ndarray) and part.dtype.kind == "f")
 
 
 def _scatter_add(gy: np.ndarray, shape: tuple, index) -> np.ndarray:

@@ -5,8 +5,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .. import checks
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
@@ -34,7 +35,8 @@ class Adagrad(Optimizer):
     State (per parameter): ``step``, ``sum``.
 
     Raises:
-        ValueError: a hyper-parameter is out of range, e.g. "lr_decay must be >= 0, got -1".
+        ValueError: a hyper-parameter is out of range, nan or inf, or of the wrong type,
+            e.g. "Adagrad: lr_decay must be >= 0, got -1" (see ``Optimizer``).
     """
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0,
@@ -44,12 +46,9 @@ class Adagrad(Optimizer):
                         initial_accumulator_value=initial_accumulator_value, eps=eps)
         super().__init__(params, defaults)
 
-    def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
-        check_number("lr_decay", group["lr_decay"])
-        check_number("weight_decay", group["weight_decay"])
-        check_number("initial_accumulator_value", group["initial_accumulator_value"])
-        check_number("eps", group["eps"])
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
+        for key in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
+            checks.real(group[key], f"{where}{key}", low=0)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         init = float(group["initial_accumulator_value"])

@@ -5,8 +5,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .. import checks
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_number, zeros_buffer
+from .optimizer import Optimizer, zeros_buffer
 
 
 class Adam(Optimizer):
@@ -42,8 +43,8 @@ class Adam(Optimizer):
     (amsgrad).
 
     Raises:
-        ValueError: a hyper-parameter is out of range, e.g. "betas[0] must be in [0, 1),
-            got 1.0".
+        ValueError: a hyper-parameter is out of range, nan or inf, or of the wrong type,
+            e.g. "Adam: betas[0] must be in [0, 1), got 1.0" (see ``Optimizer``).
 
     Example:
         >>> opt = tg.optim.Adam(model.parameters(), lr=1e-3)
@@ -59,15 +60,12 @@ class Adam(Optimizer):
                         amsgrad=amsgrad)
         super().__init__(params, defaults)
 
-    def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
-        betas = group["betas"]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        check_number("betas[0]", betas[0], 0.0, 1.0, high_open=True)
-        check_number("betas[1]", betas[1], 0.0, 1.0, high_open=True)
-        check_number("eps", group["eps"])
-        check_number("weight_decay", group["weight_decay"])
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
+        checks.real(group["lr"], f"{where}lr", low=0)
+        checks.pair(group["betas"], f"{where}betas", checks.real, low=0, high=1, high_open=True)
+        checks.real(group["eps"], f"{where}eps", low=0)
+        checks.real(group["weight_decay"], f"{where}weight_decay", low=0)
+        checks.flag(group["amsgrad"], f"{where}amsgrad")
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "exp_avg": np.zeros_like(p.data), "exp_avg_sq": np.zeros_like(p.data)}

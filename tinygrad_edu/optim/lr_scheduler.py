@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import numbers
 import warnings
 import weakref
 from collections.abc import Iterable
@@ -33,7 +32,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from .. import checks
+from .optimizer import Optimizer
 
 
 class LRScheduler:
@@ -49,26 +49,30 @@ class LRScheduler:
 
     Raises:
         TypeError: ``optimizer`` is not an Optimizer.
-        ValueError: resuming (``last_epoch >= 0``) but a group has no ``initial_lr``.
+        ValueError: resuming (``last_epoch >= 0``) but a group has no ``initial_lr``; an
+            argument out of range or of the wrong type (the message names it); at a
+            ``step()``, a schedule that gives an lr that is nan, inf or negative (e.g. a
+            ``LambdaLR`` returning nan), naming the schedule and the step.
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        _check_int("last_epoch", last_epoch, -1)
-        self._attach(optimizer, warn=last_epoch == -1)
+        last_epoch = checks.integer(last_epoch, f"{type(self).__name__}: last_epoch", low=-1)
+        _check_optimizer(optimizer)
         for i, group in enumerate(optimizer.param_groups):
-            if last_epoch == -1:
-                group.setdefault("initial_lr", group["lr"])
-            elif "initial_lr" not in group:
+            if last_epoch != -1 and "initial_lr" not in group:
                 raise ValueError(f"param_groups[{i}] has no 'initial_lr': to resume with "
                                  f"last_epoch={last_epoch}, load the optimizer state first")
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs = [group.get("initial_lr", group["lr"]) for group in optimizer.param_groups]
+        self.lr_at(last_epoch + 1)  # a schedule that fails at its first step changes nothing
+        self._attach(optimizer, warn=last_epoch == -1)
+        for group, base_lr in zip(optimizer.param_groups, self.base_lrs):
+            group.setdefault("initial_lr", base_lr)
         self.last_epoch = last_epoch
         self.step()
 
     def _attach(self, optimizer: Optimizer, warn: bool, stacklevel: int = 4) -> None:
         """Check ``optimizer`` and remember it; warn (when ``warn``) if it has a schedule."""
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
+        _check_optimizer(optimizer)
         previous = getattr(optimizer, "_scheduler", lambda: None)()
         if warn and previous is not None and previous is not getattr(self, "then", None):
             warnings.warn(
@@ -85,9 +89,22 @@ class LRScheduler:
         """The learning rates (one per parameter group) after ``step`` calls of ``step()``.
 
         Does not change the scheduler or the optimizer: use it to plot the schedule.
+
+        Raises:
+            ValueError: the schedule's lr at ``step`` is nan, inf or negative (e.g. a
+                ``LambdaLR`` whose function returns nan there, or an lr that overflowed).
         """
-        _check_int("step", step, 0)
-        return self._lrs(int(step))
+        name = type(self).__name__
+        step = checks.integer(step, f"{name}: step", low=0)
+        try:
+            lrs = self._lrs(step)
+        except OverflowError:  # e.g. gamma ** step beyond the largest float
+            raise ValueError(f"{name}: at step {step} the lr overflows (it is larger than "
+                             "any float): the schedule grows without bound; use a factor "
+                             "<= 1") from None
+        for i, lr in enumerate(lrs):
+            checks.real(lr, f"{name}: at step {step}, the lr of param_groups[{i}]", low=0)
+        return lrs
 
     def get_lr(self) -> list[float]:
         """The learning rates at the current step count."""
@@ -145,10 +162,11 @@ class _TensorFlowDecay(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, decay_steps: float, decay_rate: float,
                  staircase: bool, last_epoch: int) -> None:
-        _check_positive("decay_steps", decay_steps)
+        name = type(self).__name__
+        checks.real(decay_steps, f"{name}: decay_steps", low=0, low_open=True)
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
-        self.staircase = bool(staircase)
+        self.staircase = checks.flag(staircase, f"{name}: staircase")
         super().__init__(optimizer, last_epoch)
 
     def _progress(self, step: int) -> float:
@@ -180,7 +198,7 @@ class ExponentialDecay(_TensorFlowDecay):
 
     def __init__(self, optimizer: Optimizer, decay_steps: float, decay_rate: float,
                  staircase: bool = False, last_epoch: int = -1) -> None:
-        _check_positive("decay_rate", decay_rate)
+        checks.real(decay_rate, "ExponentialDecay: decay_rate", low=0, low_open=True)
         super().__init__(optimizer, decay_steps, decay_rate, staircase, last_epoch)
 
     def _lrs(self, step: int) -> list[float]:
@@ -203,7 +221,7 @@ class InverseTimeDecay(_TensorFlowDecay):
 
     def __init__(self, optimizer: Optimizer, decay_steps: float, decay_rate: float,
                  staircase: bool = False, last_epoch: int = -1) -> None:
-        check_number("decay_rate", decay_rate, 0.0)
+        checks.real(decay_rate, "InverseTimeDecay: decay_rate", low=0)
         super().__init__(optimizer, decay_steps, decay_rate, staircase, last_epoch)
 
     def _lrs(self, step: int) -> list[float]:
@@ -223,7 +241,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
-        _check_positive("gamma", gamma)
+        checks.real(gamma, "ExponentialLR: gamma", low=0, low_open=True)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -243,9 +261,8 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        _check_int("step_size", step_size, 1)
-        _check_positive("gamma", gamma)
-        self.step_size = int(step_size)
+        self.step_size = checks.integer(step_size, "StepLR: step_size", low=1)
+        checks.real(gamma, "StepLR: gamma", low=0, low_open=True)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -278,12 +295,10 @@ class MultiStepLR(LRScheduler):
         if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
             raise TypeError("milestones must be a list of step counts, got "
                             f"{type(milestones).__name__}")
-        milestones = list(milestones)
-        for m in milestones:
-            if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 0:
-                raise ValueError(f"milestones must be integers >= 0, got {m!r} in {milestones}")
-        _check_positive("gamma", gamma)
-        self.milestones = sorted(int(m) for m in milestones)
+        milestones = [checks.integer(m, f"MultiStepLR: milestones[{i}]", low=0)
+                      for i, m in enumerate(milestones)]
+        checks.real(gamma, "MultiStepLR: gamma", low=0, low_open=True)
+        self.milestones = sorted(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -307,9 +322,8 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
-        _check_int("T_max", T_max, 1)
-        check_number("eta_min", eta_min, 0.0)
-        self.T_max = int(T_max)
+        self.T_max = checks.integer(T_max, "CosineAnnealingLR: T_max", low=1)
+        checks.real(eta_min, "CosineAnnealingLR: eta_min", low=0)
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
@@ -343,11 +357,14 @@ class LambdaLR(LRScheduler):
         self.lr_lambdas = _per_group("lr_lambda", lr_lambda, n)
         for f in self.lr_lambdas:
             if not callable(f):
-                raise TypeError(f"lr_lambda must be callable, got {type(f).__name__}")
+                raise checks.ArgumentTypeError(f"LambdaLR: lr_lambda must be callable, got "
+                                               f"{type(f).__name__}")
         super().__init__(optimizer, last_epoch)
 
     def _lrs(self, step: int) -> list[float]:
-        return [base_lr * f(step) for f, base_lr in zip(self.lr_lambdas, self.base_lrs)]
+        return [base_lr * checks.real(f(step), f"LambdaLR: lr_lambda({step}) (the factor of "
+                                               f"param_groups[{i}]'s lr)")
+                for i, (f, base_lr) in enumerate(zip(self.lr_lambdas, self.base_lrs))]
 
 
 class LinearWarmup(LRScheduler):
@@ -376,8 +393,8 @@ class LinearWarmup(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, warmup_steps: int, start_factor: float = 0.0,
                  then: LRScheduler | None = None, last_epoch: int = -1) -> None:
-        _check_int("warmup_steps", warmup_steps, 1)
-        check_number("start_factor", start_factor, 0.0, 1.0)
+        checks.integer(warmup_steps, "LinearWarmup: warmup_steps", low=1)
+        checks.real(start_factor, "LinearWarmup: start_factor", low=0, high=1)
         if then is not None:
             if not isinstance(then, LRScheduler):
                 raise TypeError(f"then must be a scheduler, got {type(then).__name__}")
@@ -484,29 +501,25 @@ class OneCycleLR(LRScheduler):
                  max_momentum: float | Sequence[float] = 0.95,
                  div_factor: float = 25.0, final_div_factor: float = 1e4,
                  three_phase: bool = False, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
+        _check_optimizer(optimizer)
         groups = optimizer.param_groups
         if total_steps is None:
             if epochs is None or steps_per_epoch is None:
                 raise ValueError("OneCycleLR needs total_steps, or epochs and steps_per_epoch")
-            _check_int("epochs", epochs, 1)
-            _check_int("steps_per_epoch", steps_per_epoch, 1)
-            total_steps = int(epochs) * int(steps_per_epoch)
-        _check_int("total_steps", total_steps, 1)
-        check_number("pct_start", pct_start, 0.0, 1.0)
-        if anneal_strategy not in ("cos", "linear"):
-            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
-        _check_positive("div_factor", div_factor)
-        _check_positive("final_div_factor", final_div_factor)
-        self.total_steps = int(total_steps)
-        self.pct_start = pct_start
-        self.anneal_strategy = anneal_strategy
-        self.three_phase = bool(three_phase)
+            total_steps = (checks.integer(epochs, "OneCycleLR: epochs", low=1)
+                           * checks.integer(steps_per_epoch, "OneCycleLR: steps_per_epoch", low=1))
+        self.total_steps = checks.integer(total_steps, "OneCycleLR: total_steps", low=1)
+        self.pct_start = checks.real(pct_start, "OneCycleLR: pct_start", low=0, high=1)
+        self.anneal_strategy = checks.choice(anneal_strategy, "OneCycleLR: anneal_strategy",
+                                             ("cos", "linear"))
+        checks.real(div_factor, "OneCycleLR: div_factor", low=0, low_open=True)
+        checks.real(final_div_factor, "OneCycleLR: final_div_factor", low=0, low_open=True)
+        self.three_phase = checks.flag(three_phase, "OneCycleLR: three_phase")
         self.max_lrs = _per_group("max_lr", max_lr, len(groups))
-        for lr in self.max_lrs:
-            _check_positive("max_lr", lr)
-        self.cycle_momentum = bool(cycle_momentum)
+        for i, lr in enumerate(self.max_lrs):
+            checks.real(lr, f"OneCycleLR: max_lr[{i}]" if isinstance(max_lr, (list, tuple))
+                        else "OneCycleLR: max_lr", low=0, low_open=True)
+        self.cycle_momentum = checks.flag(cycle_momentum, "OneCycleLR: cycle_momentum")
         if self.cycle_momentum:
             if "betas" in optimizer.defaults:
                 self.momentum_key, high = "betas", 1.0
@@ -522,7 +535,7 @@ class OneCycleLR(LRScheduler):
             for name, values in (("base_momentum", self.base_momentums),
                                  ("max_momentum", self.max_momentums)):
                 for m in values:
-                    check_number(name, m, 0.0, high, high_open=True)
+                    checks.real(m, f"OneCycleLR: {name}", low=0, high=high, high_open=True)
         for i, (start, end, _, _) in enumerate(self._phases()):  # before any group changes
             if end == start:
                 raise ValueError(
@@ -578,8 +591,8 @@ class OneCycleLR(LRScheduler):
         """
         if not self.cycle_momentum:
             raise ValueError("this OneCycleLR does not cycle momentum (cycle_momentum=False)")
-        _check_int("step", step, 0)
-        a, b, pct = self._phase(int(step))
+        step = checks.integer(step, "OneCycleLR: step", low=0)
+        a, b, pct = self._phase(step)
         points = {"initial": self.max_momentums, "max": self.base_momentums,
                   "min": self.max_momentums}
         return [self._anneal(x, y, pct) for x, y in zip(points[a], points[b])]
@@ -650,21 +663,22 @@ class ReduceLROnPlateau(LRScheduler):
                  patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
                  cooldown: int = 0, min_lr: float | Sequence[float] = 0,
                  eps: float = 1e-8) -> None:
-        self._attach(optimizer, warn=True, stacklevel=3)
-        if mode not in ("min", "max"):
-            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
-        if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
-        check_number("factor", factor, 0.0, 1.0, high_open=True)
-        _check_int("patience", patience, 0)
-        check_number("threshold", threshold, 0.0)
-        _check_int("cooldown", cooldown, 0)
-        check_number("eps", eps, 0.0)
+        _check_optimizer(optimizer)
+        name = "ReduceLROnPlateau"
+        checks.choice(mode, f"{name}: mode", ("min", "max"))
+        checks.choice(threshold_mode, f"{name}: threshold_mode", ("rel", "abs"))
+        checks.real(factor, f"{name}: factor", low=0, high=1, high_open=True)
+        checks.integer(patience, f"{name}: patience", low=0)
+        checks.real(threshold, f"{name}: threshold", low=0)
+        checks.integer(cooldown, f"{name}: cooldown", low=0)
+        checks.real(eps, f"{name}: eps", low=0)
         groups = optimizer.param_groups
         self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
         self.min_lrs = _per_group("min_lr", min_lr, len(groups))
-        for lr in self.min_lrs:
-            check_number("min_lr", lr, 0.0)
+        for i, lr in enumerate(self.min_lrs):
+            checks.real(lr, f"{name}: min_lr[{i}]" if self.default_min_lr is None
+                        else f"{name}: min_lr", low=0)
+        self._attach(optimizer, warn=True, stacklevel=3)
         self.mode = mode
         self.factor = factor
         self.patience = int(patience)
@@ -751,16 +765,11 @@ class ReduceLROnPlateau(LRScheduler):
         self._set_lrs(self._last_lr)
 
 
-# --- argument checks ---
+# --- helpers ---
 
-def _check_positive(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-
-
-def _check_int(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+def _check_optimizer(optimizer: Any) -> None:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"a scheduler needs an Optimizer, got {type(optimizer).__name__}")
 
 
 def _per_group(name: str, value: Any, n: int) -> list:

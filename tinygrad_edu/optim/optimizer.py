@@ -1,12 +1,12 @@
 """Optimizer: the base class that holds parameter groups and per-parameter state.
 
-A subclass writes ``_check_group`` (validate its hyper-parameters), ``_init_state`` (the
-state a parameter starts with) and ``_update`` (one parameter's update rule); everything
-else (param groups, the loop of ``step``, ``zero_grad``, ``state_dict``) lives here.
+A subclass writes ``_check_group`` (its hyper-parameters' rules, with
+``tinygrad_edu.checks``), ``_init_state`` (the state a parameter starts with) and
+``_update`` (one parameter's update rule); everything else (param groups, the loop of
+``step`` and its gradient checks, ``zero_grad``, ``state_dict``) lives here.
 """
 from __future__ import annotations
 
-import numbers
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
@@ -36,11 +36,13 @@ class Optimizer:
     Raises:
         TypeError: ``params`` is a single Tensor or a set, or holds something not a Tensor.
         ValueError: ``params`` is empty; a parameter does not require grad, is not a leaf,
-            or appears twice; a hyper-parameter is out of range.
+            or appears twice; a hyper-parameter is out of range, nan or inf, or of the
+            wrong type (a string for a number, "yes" for a flag: the error is then also
+            a TypeError), e.g. "SGD: lr must be a finite number >= 0, got inf".
     """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
-        self._check_group(defaults)
+        self._check_group(defaults, f"{type(self).__name__}: ")
         self.defaults = defaults
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
@@ -91,11 +93,14 @@ class Optimizer:
         group = dict(self.defaults)
         group.update(param_group)
         group["params"] = params
-        self._check_group(group)
+        where = f"{type(self).__name__}: param_groups[{len(self.param_groups)}]: "
+        self._check_group(group, where)
         self.param_groups.append(group)
 
-    def _check_group(self, group: dict[str, Any]) -> None:
-        """Raise ValueError for an invalid hyper-parameter (override in a subclass)."""
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
+        """Check every hyper-parameter of ``group`` with ``tinygrad_edu.checks`` (override
+        in a subclass); ``where`` starts each message, e.g. ``"SGD: "``, so that a message
+        reads ``f"{where}lr must be ..."``."""
 
     # --- the training-loop calls ---
 
@@ -122,19 +127,56 @@ class Optimizer:
 
         Returns:
             The closure's loss, or None.
+
+        Raises:
+            TypeError: a ``.grad`` is not a Tensor or ndarray, or its dtype is not its
+                parameter's.
+            ValueError: a ``.grad`` does not have its parameter's shape (it would be
+                broadcast into the update). Every gradient is checked before any
+                parameter changes, so after the error all parameters are as before.
         """
         loss = None
         if closure is not None:
             with autograd.enable_grad():
                 loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    state = self.state[p]
-                    if not state:
-                        state.update(self._init_state(p, group))
-                    self._update(p, p.grad.data, state, group)
+        for p, g, group in self._gradients():
+            state = self.state[p]
+            if not state:
+                state.update(self._init_state(p, group))
+            self._update(p, g, state, group)
         return loss
+
+    def _gradients(self) -> list[tuple[Tensor, np.ndarray, dict[str, Any]]]:
+        """(parameter, gradient array, group) for every parameter whose ``.grad`` is not
+        None, each gradient checked first: same shape and dtype as its parameter."""
+        found = []
+        for gi, group in enumerate(self.param_groups):
+            for pi, p in enumerate(group["params"]):
+                grad = p.grad
+                if grad is None:
+                    continue
+                g = grad.data if isinstance(grad, Tensor) else grad
+                if (not isinstance(g, (np.ndarray, np.generic)) or g.shape != p.data.shape
+                        or g.dtype != p.data.dtype):
+                    self._refuse_gradient(grad, p, gi, pi)
+                found.append((p, g, group))
+        return found
+
+    def _refuse_gradient(self, grad: Any, p: Tensor, gi: int, pi: int) -> None:
+        where = (f"{type(self).__name__}.step: the .grad of param_groups[{gi}]['params'][{pi}] "
+                 f"(a parameter of shape {p.shape}, dtype {p.dtype})")
+        after = "; no parameter was updated"
+        g = grad.data if isinstance(grad, Tensor) else grad
+        if not isinstance(g, (np.ndarray, np.generic)):
+            raise TypeError(f"{where} must be a Tensor or an ndarray, got "
+                            f"{type(grad).__name__}{after}")
+        if g.shape != p.data.shape:
+            raise ValueError(f"{where} has shape {g.shape}: a gradient must have its "
+                             f"parameter's shape (it would be broadcast into the update)"
+                             f"{after}")
+        raise TypeError(f"{where} has dtype {g.dtype}: a gradient must have its parameter's "
+                        f"dtype; convert it, e.g. p.grad = tg.Tensor(g.astype(np.{p.dtype}))"
+                        f"{after}")
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         """The state of ``p`` before its first update (override in a subclass)."""
@@ -182,22 +224,45 @@ class Optimizer:
         Hyper-parameters come from the saved groups; state arrays are copied and cast to
         their parameter's dtype.
 
+        Everything is checked before anything changes: after an error the optimizer
+        keeps its hyper-parameters and state.
+
         Raises:
             ValueError: the number of groups, of parameters in a group, or a state
-                array's shape does not match this optimizer's parameters.
+                array's shape does not match this optimizer's parameters; a saved group
+                lacks a hyper-parameter or has an invalid one (e.g. ``lr=-1``).
         """
+        name = f"{type(self).__name__}.load_state_dict"
+        if (not isinstance(state_dict, dict) or "param_groups" not in state_dict
+                or "state" not in state_dict):
+            raise ValueError(f"{name}: expected what state_dict() returns, a dict with "
+                             f"'state' and 'param_groups', got {type(state_dict).__name__}")
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"loaded state dict has {len(saved_groups)} parameter groups, "
                              f"the optimizer has {len(self.param_groups)}")
         params_by_index = {}
+        new_groups = []
         for g, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if not isinstance(saved, dict) or "params" not in saved:
+                raise ValueError(f"{name}: loaded param_groups[{g}] must be a dict with "
+                                 f"'params', got {type(saved).__name__}")
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(
                     f"loaded param_groups[{g}] has {len(saved['params'])} parameters, the "
                     f"optimizer's has {len(group['params'])}")
+            missing = [k for k in self.defaults if k not in saved]
+            if missing:
+                raise ValueError(f"{name}: loaded param_groups[{g}] has no {missing[0]!r} (a "
+                                 f"state dict of another optimizer than {type(self).__name__}?)")
             for i, p in zip(saved["params"], group["params"]):
                 params_by_index[int(i)] = p
+            new_group = {k: v for k, v in saved.items() if k != "params"}
+            if isinstance(new_group.get("betas"), list):
+                new_group["betas"] = tuple(new_group["betas"])
+            self._check_group(new_group, f"{name}: loaded param_groups[{g}]: ")
+            new_group["params"] = group["params"]
+            new_groups.append(new_group)
         state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for i, saved_state in state_dict["state"].items():
             p = params_by_index.get(int(i))
@@ -205,13 +270,9 @@ class Optimizer:
                 raise ValueError(f"loaded state has an entry for parameter {i}, which is in "
                                  "no parameter group")
             state[p] = {k: _load_value(v, p, i, k) for k, v in saved_state.items()}
-        for group, saved in zip(self.param_groups, saved_groups):
-            params = group["params"]
-            group.clear()
-            group.update({k: v for k, v in saved.items() if k != "params"})
-            if isinstance(group.get("betas"), list):
-                group["betas"] = tuple(group["betas"])
-            group["params"] = params
+        for group, new_group in zip(self.param_groups, new_groups):
+            group.clear()  # the same dict objects: a scheduler may hold the list
+            group.update(new_group)
         self.state = state
 
     def __repr__(self) -> str:
@@ -260,16 +321,3 @@ def zeros_buffer(state: dict[str, Any], key: str, p: Tensor) -> np.ndarray:
     if buf is None:
         buf = state[key] = np.zeros_like(p.data)
     return buf
-
-
-def check_number(name: str, value: Any, low: float = 0.0, high: float | None = None,
-                 high_open: bool = False) -> None:
-    """Raise ValueError unless ``low <= value <= high`` (``< high`` when ``high_open``)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if high is None:
-        if not value >= low:
-            raise ValueError(f"{name} must be >= {low:g}, got {value}")
-    elif not (low <= value < high if high_open else low <= value <= high):
-        bracket = ")" if high_open else "]"
-        raise ValueError(f"{name} must be in [{low:g}, {high:g}{bracket}, got {value}")

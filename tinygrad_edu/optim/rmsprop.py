@@ -5,8 +5,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .. import checks
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_number, zeros_buffer
+from .optimizer import Optimizer, zeros_buffer
 
 
 class RMSprop(Optimizer):
@@ -44,7 +45,8 @@ class RMSprop(Optimizer):
     ``grad_avg`` (centered).
 
     Raises:
-        ValueError: a hyper-parameter is out of range, e.g. "alpha must be in [0, 1], got 2".
+        ValueError: a hyper-parameter is out of range, nan or inf, or of the wrong type,
+            e.g. "RMSprop: alpha must be in [0, 1], got 2" (see ``Optimizer``).
     """
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99,
@@ -54,12 +56,13 @@ class RMSprop(Optimizer):
                         momentum=momentum, centered=centered)
         super().__init__(params, defaults)
 
-    def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
-        check_number("alpha", group["alpha"], 0.0, 1.0)
-        check_number("eps", group["eps"])
-        check_number("weight_decay", group["weight_decay"])
-        check_number("momentum", group["momentum"])
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
+        checks.real(group["lr"], f"{where}lr", low=0)
+        checks.real(group["alpha"], f"{where}alpha", low=0, high=1)
+        checks.real(group["eps"], f"{where}eps", low=0)
+        checks.real(group["weight_decay"], f"{where}weight_decay", low=0)
+        checks.real(group["momentum"], f"{where}momentum", low=0)
+        checks.flag(group["centered"], f"{where}centered")
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "square_avg": np.zeros_like(p.data)}

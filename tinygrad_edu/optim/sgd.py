@@ -5,8 +5,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .. import checks
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
@@ -38,7 +39,8 @@ class SGD(Optimizer):
     State (per parameter): ``momentum_buffer`` when momentum != 0.
 
     Raises:
-        ValueError: a hyper-parameter is out of range, e.g. "lr must be >= 0, got -0.1".
+        ValueError: a hyper-parameter is out of range, nan or inf, or of the wrong type,
+            e.g. "SGD: lr must be >= 0, got -0.1" (see ``Optimizer``).
 
     Example:
         >>> opt = tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -52,14 +54,15 @@ class SGD(Optimizer):
                         weight_decay=weight_decay, nesterov=nesterov)
         super().__init__(params, defaults)
 
-    def _check_group(self, group: dict[str, Any]) -> None:
-        check_number("lr", group["lr"])
-        check_number("momentum", group["momentum"])
-        check_number("dampening", group["dampening"], 0.0, 1.0)
-        check_number("weight_decay", group["weight_decay"])
-        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError("nesterov momentum needs momentum > 0 and dampening = 0, got "
-                             f"momentum={group['momentum']}, dampening={group['dampening']}")
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
+        checks.real(group["lr"], f"{where}lr", low=0)
+        checks.real(group["momentum"], f"{where}momentum", low=0)
+        checks.real(group["dampening"], f"{where}dampening", low=0, high=1)
+        checks.real(group["weight_decay"], f"{where}weight_decay", low=0)
+        if checks.flag(group["nesterov"], f"{where}nesterov") and (
+                group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(f"{where}nesterov momentum needs momentum > 0 and dampening = 0, "
+                             f"got momentum={group['momentum']}, dampening={group['dampening']}")
 
     def _update(self, p: Tensor, g: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .. import checks
 from ..autograd import no_grad
 from ..optim.lr_scheduler import ReduceLROnPlateau
 from .history import History
@@ -118,14 +119,30 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     Raises:
         DivergedError: the loss became NaN or infinite; the message names the step and
             the learning rate (a ``FloatingPointError``).
-        ValueError: ``epochs`` < 1, or an unknown metric name.
+        ValueError: the loss became NaN or infinite and the batch itself holds NaN or
+            inf (the message names the batch and the position; the learning rate is not
+            the cause); ``epochs`` not an integer >= 1, ``progress`` not a bool or None,
+            or an unknown metric name.
+        TypeError: a callback that is not a function.
 
     Example:
         >>> history = fit(model, nn.CrossEntropyLoss(), tg.optim.Adam(model.parameters()),
         ...               train_loader, epochs=10, val_loader=test_loader)
         >>> history.epoch["val_accuracy"][-1]
     """
-    _check_int("epochs", epochs, 1)
+    epochs = checks.integer(epochs, "fit: epochs", low=1)
+    if progress is not None:
+        checks.flag(progress, "fit: progress")
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise checks.ArgumentTypeError(
+            "fit: callbacks must be a list of functions cb(epoch, history), got "
+            f"{type(callbacks).__name__}; wrap a single one: callbacks=[cb]")
+    callbacks = list(callbacks)
+    for i, callback in enumerate(callbacks):
+        if not callable(callback):
+            raise checks.ArgumentTypeError(
+                f"fit: callbacks[{i}] must be a function cb(epoch, history), got "
+                f"{type(callback).__name__}")
     named = None if metrics is None else _metric_functions(metrics)
     params = list(model.parameters())
     history = History()
@@ -133,11 +150,11 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     step = 0
     per_epoch = isinstance(scheduler, ReduceLROnPlateau)  # stepped with the epoch's loss
     _set_mode(model, training=True)
-    for epoch in range(1, int(epochs) + 1):
+    for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         totals: dict[str, float] = {}
         count = 0
-        for batch in train_loader:
+        for number, batch in enumerate(train_loader, 1):
             x, y = _inputs_and_targets(batch)
             if named is None:  # decided on the first batch: classification or not
                 named = _default_metrics(y)
@@ -148,6 +165,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             lr = float(optimizer.param_groups[0]["lr"])
             step += 1
             if not math.isfinite(value):
+                _check_batch_is_finite(x, y, f"batch {number} of epoch {epoch}", value)
                 raise DivergedError(step, epoch, value, lr, history)
             loss.backward()
             norm = _grad_norm(params)
@@ -255,11 +273,6 @@ def _accumulate(totals: dict[str, float], n: int, loss: float | None,
         totals[name] = totals.get(name, 0.0) + metric(output, y) * n
 
 
-def _check_int(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-
-
 def _inputs_and_targets(batch: Any) -> tuple[Any, Any]:
     if not isinstance(batch, (tuple, list)) or len(batch) != 2:
         what = f"a {type(batch).__name__}"
@@ -267,6 +280,44 @@ def _inputs_and_targets(batch: Any) -> tuple[Any, Any]:
             what += f" of {len(batch)}"
         raise TypeError(f"expected each batch to be (inputs, targets), got {what}")
     return batch[0], batch[1]
+
+
+def _check_batch_is_finite(x: Any, y: Any, where: str, loss: float) -> None:
+    """Raise a ValueError naming the first NaN/inf in the inputs or targets of a batch
+    whose loss was not finite: then the data, not the learning rate, is to blame."""
+    for what, value in (("inputs", x), ("targets", y)):
+        bad = _first_nonfinite(value)
+        if bad is not None:
+            count, index, first = bad
+            raise ValueError(
+                f"the loss became {loss} at {where} because the "
+                f"data is not finite: that batch's {what} hold {count} NaN or inf value(s), "
+                f"the first ({first}) at index {index} of the batch. The learning "
+                "rate is not the cause: clean the data before training (the bad rows are "
+                "those where ~np.isfinite(X).all(axis=1); drop them, or fill the values, "
+                "e.g. with the column mean).")
+
+
+def _first_nonfinite(value: Any) -> tuple | None:
+    """(count, index, value) of the NaN/inf entries of an array-like batch field, if any."""
+    if isinstance(value, (tuple, list)) and value and not np.isscalar(value[0]):
+        for part in value:  # a batch field made of several arrays
+            found = _first_nonfinite(part)
+            if found is not None:
+                return found
+        return None
+    data = getattr(value, "data", value) if not isinstance(value, np.ndarray) else value
+    try:
+        data = np.asarray(data)
+    except Exception:  # not array-like (a string, a custom object): nothing to check
+        return None
+    if data.dtype.kind not in "fc":
+        return None
+    bad = ~np.isfinite(data)
+    if not bad.any():
+        return None
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    return int(bad.sum()), index, data[index]
 
 
 def _scalar(loss: Any) -> float:

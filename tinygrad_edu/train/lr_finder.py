@@ -10,8 +10,9 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from .. import checks
 from . import _plot
-from .loop import _ONE_SHOT_HINT, _check_int, _inputs_and_targets, _scalar, _set_mode
+from .loop import _ONE_SHOT_HINT, _check_batch_is_finite, _inputs_and_targets, _scalar, _set_mode
 
 
 class LRRangeResult:
@@ -108,7 +109,9 @@ def lr_range_test(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any
         ``suggested_lr`` and ``diverged``; ``result.plot(path)`` draws loss against lr.
 
     Raises:
-        ValueError: a bad argument (the message names it), or an empty loader.
+        ValueError: a bad argument (the message names it), an empty loader, or a batch
+            holding NaN or inf where the loss stopped being finite (the data, not the
+            learning rate, is then to blame; the model is restored first).
 
     Example:
         >>> result = lr_range_test(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters()),
@@ -116,15 +119,16 @@ def lr_range_test(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any
         >>> result.plot("lr_range.png")
         >>> optimizer = optim.SGD(model.parameters(), lr=result.suggested_lr)
     """
-    if not start_lr > 0:
-        raise ValueError(f"start_lr must be > 0, got {start_lr}")
+    start_lr = checks.real(start_lr, "lr_range_test: start_lr", low=0, low_open=True)
+    end_lr = checks.real(end_lr, "lr_range_test: end_lr", low=0, low_open=True)
     if not end_lr > start_lr:
-        raise ValueError(f"end_lr must be > start_lr = {start_lr}, got {end_lr}")
-    _check_int("num_steps", num_steps, 2)
-    if not 0.0 <= smoothing < 1.0:
-        raise ValueError(f"smoothing must be in [0, 1), got {smoothing}")
-    if not diverge_factor > 1.0:
-        raise ValueError(f"diverge_factor must be > 1, got {diverge_factor}")
+        raise ValueError(f"lr_range_test: end_lr must be > start_lr = {start_lr:g}, got "
+                         f"{end_lr:g}")
+    num_steps = checks.integer(num_steps, "lr_range_test: num_steps", low=2)
+    smoothing = checks.real(smoothing, "lr_range_test: smoothing", low=0, high=1,
+                            high_open=True)
+    diverge_factor = checks.real(diverge_factor, "lr_range_test: diverge_factor", low=1,
+                                 low_open=True)
 
     # Both state dicts are copies, so the steps below do not change them.
     model_state = model.state_dict()
@@ -148,6 +152,7 @@ def lr_range_test(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any
             loss = loss_fn(model(x), y)
             value = _scalar(loss)
             if not math.isfinite(value):
+                _check_batch_is_finite(x, y, f"step {i + 1} of the range test", value)
                 diverged = True
                 break
             average = smoothing * average + (1.0 - smoothing) * value
