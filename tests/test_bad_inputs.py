@@ -599,3 +599,29 @@ def test_load_state_dict_with_values_that_are_not_numbers_or_would_be_truncated(
     state["num_batches_tracked"] = np.array(3.0)
     bn.load_state_dict(state)
     assert int(bn.num_batches_tracked) == 3
+
+
+# --- reductions of nothing, permutations that are not ---
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: tg.Tensor(np.zeros(0)).max(), r"max of an empty selection \(shape \(0,\)"),
+    (lambda: tg.zeros(2, 0).min(axis=1), r"min of an empty selection \(shape \(2, 0\), axis=1"),
+    (lambda: np.max(tg.zeros(0, 3), axis=0), "max of an empty selection"),
+    (lambda: tg.zeros(0, 3).max(dim=0), r"max of an empty selection \(shape \(0, 3\), dim=0"),
+])
+def test_max_and_min_of_nothing_say_so(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_max_over_a_non_empty_axis_of_an_empty_tensor_is_empty():
+    assert tg.zeros(2, 0).max(axis=0).shape == (0,)
+
+
+@pytest.mark.parametrize("shape,axes", [((2, 3), (0, 1, 2)), ((2, 3), ((0, 0),)),
+                                        ((2, 3, 4), (0, 1, 3)), ((2, 3, 4), ((2, 0),))])
+def test_transpose_with_axes_that_are_not_a_permutation(shape, axes):
+    with pytest.raises(ValueError, match=r"is not a permutation of the \d axes of a tensor of "
+                                         r"shape"):
+        tg.zeros(*shape).transpose(*axes)

@@ -70,9 +70,11 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return (x if isinstance(x, Tensor) else Tensor(x)).logsumexp(axis=axis, keepdims=keepdims)
 
 
-def split(x: Tensor, sections: Any, axis: int = -1) -> tuple:
-    """Pieces of x along ``axis``: ``sections`` an int (that many equal parts) or a list of
-    the indices to cut at (``np.split``'s rule); differentiable.
+def split(x: Tensor, sections: Any, axis: int = 0) -> tuple:
+    """Pieces of x along ``axis`` (0 by default, as ``np.split`` and ``torch.split``):
+    ``sections`` an int (that many equal parts) or a list of the indices to cut at
+    (``np.split``'s rule; PyTorch's ``torch.split`` takes the pieces' sizes instead);
+    differentiable.
 
     The indices must not decrease and must lie in [-n, n] for an axis of size n (a
     negative one counts from the end); equal indices give an empty piece. NumPy also

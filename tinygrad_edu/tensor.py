@@ -823,6 +823,9 @@ def _max_or_min(x: "Tensor", name: str, args: tuple, kwargs: dict) -> Any:
         dim_ok = -x.data.ndim <= dim < x.data.ndim
     if not dim_ok:
         raise np.exceptions.AxisError(int(dim), x.data.ndim, msg_prefix=name)
+    if x.data.ndim and x.data.shape[int(dim)] == 0:
+        raise ValueError(f"{name} of an empty selection (shape {x.shape}, dim={dim}) has no "
+                         "value: reduce over axes that are not empty")
     find = np.argmax if name == "max" else np.argmin
     indices = np.asarray(find(x.data, axis=int(dim) if x.data.ndim else None, keepdims=True))
     if x.data.ndim == 0:

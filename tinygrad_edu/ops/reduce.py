@@ -37,7 +37,14 @@ class Max(Function):
     reduce = staticmethod(np.max)
 
     def forward(self, x, axis, keepdims):
-        kept = type(self).reduce(x, axis=axis, keepdims=True)
+        try:
+            kept = type(self).reduce(x, axis=axis, keepdims=True)
+        except np.exceptions.AxisError:
+            raise
+        except ValueError:  # NumPy's "zero-size array to reduction operation"
+            raise ValueError(
+                f"{type(self).__name__.lower()} of an empty selection (shape {x.shape}, "
+                f"axis={axis}) has no value: reduce over axes that are not empty") from None
         is_extreme = x == kept
         self.save_for_backward(is_extreme / is_extreme.sum(axis=axis, keepdims=True, dtype=x.dtype))
         self.kept_shape = kept.shape

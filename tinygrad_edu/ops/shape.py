@@ -79,6 +79,10 @@ class Transpose(Function):
     """y = x with axes permuted by ``axes``;  dL/dx = dL/dy permuted by the inverse."""
 
     def forward(self, x, axes):
+        if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)) or \
+                not all(-x.ndim <= a < x.ndim for a in axes):
+            raise ValueError(f"transpose: {tuple(axes)} is not a permutation of the {x.ndim} "
+                             f"axes of a tensor of shape {x.shape}")
         # Normalise negative axes first: argsort((-1, 0)) is not the inverse of (1, 0).
         self.inverse = tuple(int(i) for i in np.argsort([a % x.ndim for a in axes]))
         return x.transpose(axes)
