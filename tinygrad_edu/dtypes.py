@@ -75,6 +75,7 @@ def to_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
 # requires grad, so no gradient has to flow through the conversion.
 
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
+_ndarray = np.ndarray
 _SCALAR_CATEGORY = {bool: 0, int: 1, float: 2}
 
 
@@ -102,8 +103,17 @@ def promote(x0: Any, x1: Any) -> tuple:
     ``x0`` and ``x1`` are ndarrays or Python scalars (at least one an ndarray); see the
     rules above.
     """
-    if type(x0) is np.ndarray and type(x1) is np.ndarray and x0.dtype is x1.dtype:
-        return x0, x1  # the common case, kept fast
+    # The common cases first, kept fast (this runs in every binary op): two arrays of one
+    # dtype, a float array with a Python float or int.
+    t0, t1 = type(x0), type(x1)
+    if t0 is _ndarray:
+        if t1 is _ndarray:
+            if x0.dtype is x1.dtype:
+                return x0, x1
+        elif (t1 is float or t1 is int) and x0.dtype.kind == "f":
+            return x0, x1
+    elif (t0 is float or t0 is int) and x1.dtype.kind == "f":
+        return x0, x1
     c0, c1 = _category(x0), _category(x1)
     if c0 < c1:
         return _raised(x0, x1, c1), x1
@@ -115,6 +125,9 @@ def promote(x0: Any, x1: Any) -> tuple:
 def promote_to_float(x0: Any, x1: Any) -> tuple:
     """As ``promote``, then integers or bools become the default float dtype (true division)."""
     x0, x1 = promote(x0, x1)
+    if (type(x0) is np.ndarray and x0.dtype.kind == "f") or \
+            (type(x1) is np.ndarray and x1.dtype.kind == "f"):
+        return x0, x1
     if max(_category(x0), _category(x1)) < 2:
         x0, x1 = to_float(x0), to_float(x1)
     return x0, x1

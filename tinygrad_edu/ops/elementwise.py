@@ -1,7 +1,8 @@
 """Element-wise ops: arithmetic, exp/log, activations, clip, maximum/minimum.
 
-Binary ops convert their operands with ``dtypes.promote`` (PyTorch's type promotion) and
-float functions their input with ``dtypes.to_float``. Each backward returns gradients
+Binary ops convert their operands with ``dtypes.promote`` (PyTorch's type promotion; the
+arithmetic ones skip the call when both are arrays of one dtype, the common case, as this
+is the hot path) and float functions their input with ``dtypes.to_float``. Each backward returns gradients
 shaped like the output; the engine sums them back to a broadcast input's shape. Formulas
 use operators and NumPy ufuncs, which work on ndarrays (first order) and on Tensors
 (``create_graph=True``) alike.
@@ -19,7 +20,8 @@ class Add(Function):
     """y = x0 + x1;  dy/dx0 = 1, dy/dx1 = 1."""
 
     def forward(self, x0, x1):
-        x0, x1 = promote(x0, x1)
+        if type(x0) is not type(x1) or x0.dtype is not x1.dtype:  # the fast path: nothing to do
+            x0, x1 = promote(x0, x1)
         return x0 + x1
 
     def backward(self, gy):
@@ -30,7 +32,8 @@ class Sub(Function):
     """y = x0 - x1;  dy/dx0 = 1, dy/dx1 = -1."""
 
     def forward(self, x0, x1):
-        x0, x1 = promote(x0, x1)
+        if type(x0) is not type(x1) or x0.dtype is not x1.dtype:
+            x0, x1 = promote(x0, x1)
         return x0 - x1
 
     def backward(self, gy):
@@ -62,7 +65,8 @@ class Mul(Function):
     """y = x0 * x1;  dy/dx0 = x1, dy/dx1 = x0."""
 
     def forward(self, x0, x1):
-        x0, x1 = promote(x0, x1)
+        if type(x0) is not type(x1) or x0.dtype is not x1.dtype:
+            x0, x1 = promote(x0, x1)
         self.save_for_backward(x0, x1)
         return x0 * x1
 
@@ -75,7 +79,8 @@ class Div(Function):
     """y = x0 / x1;  dy/dx0 = 1 / x1, dy/dx1 = -x0 / x1**2."""
 
     def forward(self, x0, x1):
-        x0, x1 = promote_to_float(x0, x1)  # 1 / 2 is 0.5 in the default float dtype
+        if type(x0) is not type(x1) or x0.dtype is not x1.dtype or x0.dtype.kind != "f":
+            x0, x1 = promote_to_float(x0, x1)  # 1 / 2 is 0.5 in the default float dtype
         self.save_for_backward(x0, x1)
         return x0 / x1
 
@@ -97,7 +102,8 @@ class Pow(Function):
     """
 
     def forward(self, x0, x1):
-        x0, x1 = promote(x0, x1)
+        if type(x0) is not type(x1) or x0.dtype is not x1.dtype:
+            x0, x1 = promote(x0, x1)
         y = x0 ** x1
         self.save_for_backward(x0, x1, y)
         return y
