@@ -203,21 +203,22 @@ class Arctan2(Function):
     """y = arctan2(x0, x1), the angle of the point (x = x1, y = x0) in [-pi, pi];
     dy/dx0 = x1 / (x0**2 + x1**2), dy/dx1 = -x0 / (x0**2 + x1**2).
 
-    Not differentiable at the origin: both gradients are taken as 0 there, as PyTorch.
-    (The angle jumps by 2 pi across x0 = 0 for x1 < 0; its derivatives do not.)
+    Not differentiable at the origin: both gradients are taken as 0 there, as PyTorch
+    (and so are their derivatives: the second order is 0 there too, where PyTorch's is nan).
+    The angle jumps by 2 pi across x0 = 0 for x1 < 0; its derivatives do not.
     """
 
     def forward(self, x0, x1):
         x0, x1 = promote_to_float(x0, x1)
         y = np.arctan2(x0, x1)
-        # 1 added to the squared radius at the origin only: there x0 = x1 = 0, so both
-        # gradients are 0 / 1 = 0 instead of 0 / 0.
         self.save_for_backward(x0, x1, (x0 == 0) & (x1 == 0))
         return y
 
     def backward(self, gy):
         x0, x1, origin = self.saved_tensors
-        scale = gy / (x0 * x0 + x1 * x1 + origin)
+        # At the origin: 0 / 1 instead of 0 / 0 (and a constant 0 factor, so that the
+        # second order is 0 there too).
+        scale = gy * ~origin / (x0 * x0 + x1 * x1 + origin)
         return scale * x1, -scale * x0
 
 
