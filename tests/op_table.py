@@ -33,6 +33,7 @@ import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
 
 import numpy_function_cases as nf
+import sort_cases as sc
 import strategies as s
 
 
@@ -454,6 +455,22 @@ OPS: list[OpSpec] = [
     OpSpec("atleast_nd", _atleast, _atleast,
            _with_scalar(None, st.sampled_from([1, 2, 3]), "ndim"), linear=True),
     OpSpec("np_copy", np.copy, np.copy, s.unary(), linear=True),
+    # --- sorting and order statistics (sorting.py; ties and torch: test_sort.py) ---
+    OpSpec("sort", sc.sort, sc.sort_ref, sc.sort_case(), kink=True, distinct=True, linear=True,
+           shape="np.sort (axis None or an int), tg.sort / t.sort (a dim, descending too)"),
+    OpSpec("topk", sc.topk, sc.topk_ref, sc.topk_case(), kink=True, distinct=True, linear=True,
+           shape="at least 1-D; k in [0, size of dim], largest or smallest"),
+    OpSpec("median", lambda x, axis, keepdims: np.median(x, axis=axis, keepdims=keepdims),
+           np.median, sc.median_case(), kink=True, distinct=True, linear=True,
+           shape="NumPy's: the average of the two middle values for an even count"),
+    OpSpec("median_lower", sc.lower_median, sc.lower_median_ref, sc.lower_median_case(),
+           kink=True, distinct=True, linear=True,
+           shape="PyTorch's t.median() / t.median(dim): the lower middle value"),
+    OpSpec("quantile", sc.quantile, sc.quantile_ref, sc.quantile_case(), kink=True,
+           distinct=True, linear=True, shape="q a number or a list in [0, 1]; method 'linear'"),
+    OpSpec("percentile", np.percentile, np.percentile, sc.quantile_case(100.0, ("numpy",)),
+           kink=True, distinct=True, linear=True,
+           shape="q a number or a list in [0, 100]; method 'linear'"),
     # --- internal ops, through the public paths that run them ---
     OpSpec("sum_to", _sum_to, _sum_to_ref, s.sum_to_case(), linear=True, via_grad=True,
            shape="gradient of a broadcast, summed back"),

@@ -625,3 +625,332 @@ def test_transpose_with_axes_that_are_not_a_permutation(shape, axes):
     with pytest.raises(ValueError, match=r"is not a permutation of the \d axes of a tensor of "
                                          r"shape"):
         tg.zeros(*shape).transpose(*axes)
+
+
+# --- fit / evaluate / lr_range_test: parts that are not what they should be ---
+
+def _classification(n=12):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n, 3)).astype(F32)
+    y = (X[:, 0] > 0).astype(np.int64)
+    return DataLoader(TensorDataset(X, y), batch_size=4)
+
+
+class _TupleModel(nn.Module):
+    """Returns (logits, hidden), as a recurrent layer does."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+
+    def forward(self, x):
+        out = self.fc(x)
+        return out, out.sum()
+
+
+def _fit(model, loss_fn, optimizer=None, **kwargs):
+    optimizer = optimizer if optimizer is not None else tg.optim.SGD(model.parameters(), lr=0.1)
+    return tg.train.fit(model, loss_fn, optimizer, _classification(), progress=False, **kwargs)
+
+
+@pytest.mark.parametrize("call,error,message", [
+    (lambda: _fit(_TupleModel(), nn.CrossEntropyLoss()), TypeError,
+     r"fit: the model returned a tuple of 2 values, and loss_fn failed on it .*make forward\(\) "
+     r"return the predictions alone, or give a loss_fn that picks them"),
+    (lambda: tg.train.evaluate(_TupleModel(), nn.CrossEntropyLoss(), _classification()),
+     TypeError, "evaluate: the model returned a tuple of 2 values"),
+    (lambda: _fit(nn.Linear(3, 2), lambda out, y: 0.5), TypeError,
+     r"fit: loss_fn must return a Tensor, .* it returned a plain number 0.5 \(.item\(\)"),
+    (lambda: _fit(nn.Linear(3, 2), lambda out, y: tg.Tensor(out.data.mean())), ValueError,
+     r"fit: the loss does not depend on any parameter that requires grad"),
+    (lambda: _fit(nn.Linear(3, 2), nn.CrossEntropyLoss), TypeError,
+     r"fit: loss_fn is the class CrossEntropyLoss, not an instance of it; make one first, "
+     r"e.g. nn.CrossEntropyLoss\(\)"),
+    (lambda: tg.train.fit(nn.Linear(3, 2), nn.CrossEntropyLoss(), "sgd", _classification()),
+     TypeError, r"fit: optimizer must be a tg.optim optimizer, e.g. tg.optim.SGD"),
+    (lambda: _fit(nn.Linear(3, 2), nn.CrossEntropyLoss(), scheduler="cosine"), TypeError,
+     r"fit: scheduler must be a tg.optim.lr_scheduler schedule"),
+    (lambda: _fit(nn.Linear(3, 2), nn.CrossEntropyLoss(),
+                  tg.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1)), ValueError,
+     r"fit: the optimizer holds none of the model's trainable parameters, so training would "
+     r"change nothing: it was made for another model"),
+    (lambda: tg.train.lr_range_test(nn.Linear(3, 2), nn.CrossEntropyLoss(),
+                                    tg.optim.SGD(nn.Linear(3, 2).parameters()),
+                                    _classification()),
+     ValueError, r"lr_range_test: the optimizer holds none of the model's"),
+    (lambda: tg.train.fit(nn.Linear, nn.CrossEntropyLoss(), None, _classification()),
+     TypeError, r"fit: model is the class Linear, not an instance of it"),
+])
+@pytest.mark.filterwarnings("ignore:tg.Tensor\\(\\[...\\]\\) of tensors that require grad")
+def test_fit_names_what_is_wrong_with_its_parts(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_fit_with_a_tuple_output_and_a_loss_that_takes_it_works():
+    model = _TupleModel()
+    criterion = nn.CrossEntropyLoss()
+    history = _fit(model, lambda out, y: criterion(out[0], y), metrics=[])
+    assert np.isfinite(history.epoch["train_loss"][0])
+
+
+def test_fit_trains_a_partly_frozen_model():
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    model[0].requires_grad_(False)
+    frozen = model[0].weight.data.copy()
+    _fit(model, nn.CrossEntropyLoss(), tg.optim.SGD(model.parameters(), lr=0.1))
+    np.testing.assert_array_equal(model[0].weight.data, frozen)
+
+
+def test_accuracy_refuses_targets_that_are_not_class_labels():
+    with pytest.raises(ValueError, match=r"accuracy compares predicted and true class labels, "
+                                         r"but the targets are not class labels \(1 of them are "
+                                         r"not whole numbers, e.g. 0.5\): for a regression"):
+        tg.train.accuracy(np.zeros((4, 2)), np.array([0.0, 1.0, 0.5, 1.0]))
+    with pytest.raises(ValueError, match="not class labels"):  # a regression's targets
+        tg.train.accuracy(np.zeros((4, 1)), np.array([0.3, 1.2, -0.5, 2.0], F32))
+    # whole-number float labels (BCE targets) are labels
+    assert tg.train.accuracy(np.array([[1.0], [-1.0]]), np.array([1.0, 0.0], F32)) == 1.0
+
+
+# --- DataLoader: samples it cannot batch ---
+
+class _Samples:
+    def __init__(self, make, n=4):
+        self.make, self.n = make, n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        return self.make(i)
+
+
+@pytest.mark.parametrize("make,error,message", [
+    (lambda i: {"x": np.ones(2), "y": i}, TypeError,
+     r"DataLoader: dataset\[0\] is a dict; a sample must be a tuple of fields"),
+    (lambda i: (np.ones(2), i) if i < 3 else (np.ones(2),), ValueError,
+     r"DataLoader: dataset\[0\] is a tuple of 2 field\(s\) but dataset\[3\] is a tuple of 1"),
+    (lambda i: [np.ones(2), i], ValueError,
+     r"cannot make a batch: dataset\[0\] holds \[ndarray of shape \(2,\), 0\]: .*Return a "
+     r"tuple \(x, y\) from __getitem__"),
+    (lambda i: (np.ones(2, F32), "cat"), TypeError,
+     r"cannot make a batch \(field 1 of the samples\): dataset\[0\] holds 'cat': .*Encode "
+     r"labels given as strings as integers"),
+    (lambda i: None, TypeError, r"cannot make a batch: dataset\[0\] holds None"),
+])
+def test_dataloader_names_the_sample_it_cannot_batch(make, error, message):
+    with pytest.raises(error, match=message):
+        list(DataLoader(_Samples(make), batch_size=4))
+
+
+def test_dataloader_warns_when_drop_last_leaves_nothing():
+    data = TensorDataset(np.zeros((5, 2), F32), np.arange(5))
+    with pytest.warns(UserWarning, match=r"drop_last=True with 5 samples, fewer than "
+                                         r"batch_size=8: every epoch is empty"):
+        loader = DataLoader(data, batch_size=8, drop_last=True)
+    assert list(loader) == [] and len(loader) == 0          # PyTorch's behaviour, kept
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [b[0].shape for b in DataLoader(data, batch_size=8)] == [(5, 2)]
+
+
+# --- tg.save: what would come back different, and misuse ---
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass")
+@pytest.mark.parametrize("make,message", [
+    (lambda: {"w": np.ma.array([1.0, 2.0], mask=[0, 1])},
+     r"cannot store a MaskedArray \(at state_dict\['w'\]\): its mask would be lost"),
+    (lambda: {"w": np.matrix([[1.0, 2.0]])}, r"cannot store a matrix \(at state_dict\['w'\]\): "
+                                             r"it would load back as a plain ndarray"),
+], ids=["masked", "matrix"])
+def test_save_refuses_arrays_that_would_load_back_different(tmp_path, make, message):
+    with pytest.raises(TypeError, match=message):
+        tg.save(make(), tmp_path / "c.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_refuses_a_container_that_holds_itself(tmp_path):
+    loop = {"a": [1]}
+    loop["a"].append(loop)
+    with pytest.raises(TypeError, match=r"the dict at state_dict\['a'\]\[1\] contains itself"):
+        tg.save(loop, tmp_path / "c.npz")
+    shared = [1.0, 2.0]                          # shared, but no loop: fine
+    tg.save({"a": shared, "b": shared}, tmp_path / "ok.npz")
+    assert tg.load(tmp_path / "ok.npz") == {"a": shared, "b": shared}
+
+
+def test_save_and_load_name_a_folder_and_swapped_arguments(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"tg.save: .* is a folder; give a file name in "
+                                                r"it, e.g. .*checkpoint.npz"):
+        tg.save({"a": 1}, tmp_path)
+    with pytest.raises(IsADirectoryError, match=r"tg.load: .* is a folder, not a checkpoint"):
+        tg.load(tmp_path)
+    with pytest.raises(TypeError, match=r"tg.save\(state_dict, path\): the arguments are "
+                                        r"swapped, the first is the path 'c.npz'"):
+        tg.save("c.npz", {"a": 1})
+    with pytest.raises(TypeError, match=r"cannot store a SGD \(the top-level object passed to "
+                                        r"tg.save\); save optimizer.state_dict\(\) instead"):
+        tg.save(tg.optim.SGD([leaf([1.0])]), tmp_path / "c.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- Module: what would silently not be registered, load_state_dict's checks ---
+
+def test_a_tensor_that_requires_grad_must_be_a_parameter():
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = tg.Tensor(np.ones(2, F32))            # a constant: fine
+            self.w = tg.Tensor(np.ones(2, F32), requires_grad=True)
+
+    with pytest.raises(TypeError, match=r"Model.w is a Tensor that requires grad but not an "
+                                        r"nn.Parameter: parameters\(\) would not yield it, so no "
+                                        r"optimizer would train it .* use self.w = "
+                                        r"nn.Parameter\(...\), or self.register_buffer\('w', "
+                                        r"tensor\)"):
+        Model()
+
+
+def test_a_plain_list_of_layers_is_refused():
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = [nn.Linear(2, 2), nn.Linear(2, 2)]
+
+    with pytest.raises(TypeError, match=r"Model.layers: a plain list of Linears is not "
+                                        r"registered, .* use nn.ModuleList\(\[...\]\)"):
+        Model()
+    holder = nn.Module()
+    with pytest.raises(TypeError, match=r"a plain dict of Parameters is not registered"):
+        holder.weights = {"a": nn.Parameter(np.ones(2))}
+    holder.sizes = [2, 3]                       # plain data stays plain
+    holder.cache = leaf([1.0]) * 2              # a computed tensor, not a weight: fine
+
+
+@pytest.mark.parametrize("spoil,message", [
+    (lambda sd: sd.update(bias=np.full(2, 1e300)),
+     r"value for 'bias' overflows float32 \(it holds 1e\+300, beyond 3.4e\+38\): it would "
+     r"become inf"),
+    (lambda sd: {"model": dict(sd), "epoch": 3},
+     r"the state_dict holds dicts under 'model': a checkpoint\? pass the model's part, e.g. "
+     r"model.load_state_dict\(checkpoint\['model'\]\)"),
+])
+def test_load_state_dict_refuses_values_that_would_change_meaning(spoil, message):
+    layer = nn.Linear(3, 2)
+    before = layer.bias.data.copy()
+    sd = {k: v.numpy().astype(F64) for k, v in layer.state_dict().items()}
+    sd = spoil(sd) or sd
+    with pytest.raises(RuntimeError, match=message):
+        layer.load_state_dict(sd)
+    np.testing.assert_array_equal(layer.bias.data, before)
+
+
+def test_load_state_dict_refuses_inf_into_an_integer_buffer():
+    bn = nn.BatchNorm1d(2)
+    state = bn.state_dict()
+    state["num_batches_tracked"] = np.array(np.inf)
+    with pytest.raises(RuntimeError, match="value for 'num_batches_tracked' holds nan or inf, "
+                                           r"but 'num_batches_tracked' holds integers"):
+        bn.load_state_dict(state)
+
+
+def test_load_state_dict_of_a_shared_layer_needs_one_value():
+    shared = nn.Linear(2, 2)
+    model = nn.Sequential(shared, nn.ReLU(), shared)
+    assert len(list(model.parameters())) == 2
+    sd = model.state_dict()
+    assert list(sd) == ["0.weight", "0.bias", "2.weight", "2.bias"]   # as PyTorch
+    model.load_state_dict(sd)                                          # equal values: fine
+    sd["2.bias"] = tg.Tensor(np.ones(2, F32))
+    with pytest.raises(RuntimeError, match=r"'0.bias' and '2.bias' are the same tensor \(a "
+                                           r"layer used twice\) but the state_dict gives them "
+                                           r"different values"):
+        model.load_state_dict(sd)
+
+
+def test_load_state_dict_strict_is_a_flag_and_a_load_of_nothing_warns():
+    layer = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match="load_state_dict: strict must be True or False, got 'no'"):
+        layer.load_state_dict(layer.state_dict(), strict="no")
+    prefixed = {"module." + k: v for k, v in layer.state_dict().items()}
+    with pytest.warns(UserWarning, match=r"load_state_dict\(strict=False\) loaded nothing: none "
+                                         r"of the 2 keys of the state_dict \(e.g. "
+                                         r"'module.weight'\) is a key of this Linear"):
+        result = layer.load_state_dict(prefixed, strict=False)
+    assert result.missing_keys == ["weight", "bias"]
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda m: m.zero_grad(set_to_none="no"), "zero_grad: set_to_none must be True or False"),
+    (lambda m: m.requires_grad_("no"), "requires_grad_: requires_grad must be True or False"),
+    (lambda m: nn.Parameter(np.ones(2), requires_grad="no"),
+     "Parameter: requires_grad must be True or False"),
+    (lambda m: m.to("cuda"), r"Module.to takes a floating point dtype \(np.float32, np.float64\), "
+                             r"got 'cuda'; there are no devices"),
+])
+def test_module_flags_and_dtypes_are_checked(call, message):
+    model = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match=message):
+        call(model)
+    assert all(p.requires_grad for p in model.parameters())
+
+
+# --- nn.init: no fan for a bias, never on a computed tensor, empty tensors ---
+
+def test_init_explains_a_1d_tensor_and_refuses_a_computed_one():
+    with pytest.raises(ValueError, match=r"got shape \(3,\): a 1-D tensor \(a bias\?\) has no fan "
+                                         r"in; fill it with zeros_"):
+        nn.init.kaiming_uniform_(tg.zeros(3))
+    computed = leaf(np.ones((2, 2))) * 2
+    before = computed.data.copy()
+    with pytest.raises(ValueError, match=r"init functions fill a leaf tensor \(a weight\), but "
+                                         r"this one \(shape \(2, 2\)\) was computed by Mul"):
+        nn.init.normal_(computed)
+    np.testing.assert_array_equal(computed.data, before)
+    for init in (nn.init.xavier_uniform_, nn.init.xavier_normal_, nn.init.kaiming_normal_):
+        assert init(tg.zeros(0, 0)).shape == (0, 0)   # nothing to fill (was a ZeroDivision)
+
+
+# --- viz: names that would be silently ignored ---
+
+@pytest.mark.parametrize("draw", [tg.viz.to_dot, tg.viz.explain_backward],
+                         ids=["to_dot", "explain_backward"])
+@pytest.mark.parametrize("names,message", [
+    ("reversed", r"names maps each label to its tensor, \{'x': tensor\}; this one is the other "
+                 r"way round"),
+    ({"x": 3}, r"names\['x'\] must be a Tensor \(the tensor to label 'x'\), got int"),
+    ([("x", None)], r"names must be a dict \{label: tensor\}"),
+])
+def test_viz_names_are_checked(draw, names, message):
+    x = leaf([1.0, 2.0])
+    y = (x * x).sum()
+    names = {x: "x"} if names == "reversed" else names
+    with pytest.raises(TypeError, match=f"{draw.__name__}: {message}"):
+        draw(y, names=names)
+    assert "x" in draw(y, names={"x": x})
+
+
+def test_to_dot_flags_are_checked():
+    x = leaf([1.0])
+    with pytest.raises(TypeError, match="to_dot: show_values must be True or False, got 'yes'"):
+        tg.viz.to_dot(x * 2, show_values="yes")
+
+
+# --- gradgradcheck's grad_outputs and inputs ---
+
+def test_gradgradcheck_checks_grad_outputs_and_inputs():
+    x = leaf([1.0, 2.0])
+    assert tg.gradgradcheck(lambda x: x * x * x, x, grad_outputs=np.array([1.0, -1.0]))
+    with pytest.raises(ValueError, match=r"gradgradcheck: grad_outputs\[0\] has shape \(3,\), "
+                                         r"but output 0 has shape \(2,\)"):
+        tg.gradgradcheck(lambda x: x * x * x, x, grad_outputs=tg.ones(3, dtype=F64))
+    with pytest.raises(ValueError, match=r"grad_outputs has 1 vector\(s\), but fn has 2 "
+                                         r"output\(s\) that require grad"):
+        tg.gradgradcheck(lambda x: (x * x, x * x * x), x, grad_outputs=[tg.ones(2, dtype=F64)])
+    for check in (tg.gradcheck, tg.gradgradcheck):
+        with pytest.raises(ValueError, match=f"{check.__name__}: no input requires grad; .*as "
+                                             r"Tensors: tg.Tensor\(array, requires_grad=True\)"):
+            check(lambda x: x * x, np.ones(2))
+        with pytest.raises(TypeError, match=f"{check.__name__}: fn must be a function"):
+            check(3, x)

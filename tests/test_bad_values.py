@@ -605,7 +605,8 @@ def assert_same(before, after):
 
 
 def _bad_shape(sd):
-    sd["state"][0][next(iter(sd["state"][0]))] = np.zeros(7)
+    buffer = next(k for k in sd["state"][0] if k != "step")  # a step is a count, not an array
+    sd["state"][0][buffer] = np.zeros(7)
 
 
 def _missing_key(sd):
@@ -798,3 +799,345 @@ def test_argument_type_error_is_both_type_and_value_error():
     assert checks.int_tuple([2, 3], "s", low=1) == (2, 3)
     assert checks.pair([0.1, 0.2], "betas", checks.real, low=0) == (0.1, 0.2)
     assert math.isclose(checks.real(1e-300, "tiny", low=0, low_open=True), 1e-300)
+
+
+# --- hyper-parameters changed by hand after construction: step() checks them again ---
+
+@pytest.mark.parametrize("cls", list(OPTIMIZERS), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("value,error,text", [
+    ("0.1", T, "lr must be a number >= 0, got '0.1'"),
+    (NAN, V, "lr must be a finite number >= 0, got nan"),
+    (-1, V, "lr must be >= 0, got -1"),
+    (INF, V, "lr must be a finite number >= 0, got inf"),
+], ids=["str", "nan", "-1", "inf"])
+def test_step_refuses_an_lr_set_by_hand_and_moves_nothing(cls, value, error, text):
+    opt, a, b = two_params(cls)
+    opt.add_param_group({"params": [param()]})
+    a.grad = b.grad = tg.Tensor(np.full(3, 0.5))
+    opt.step()                                     # a valid step first
+    before = a.data.copy()
+    opt.param_groups[1]["lr"] = value
+    with pytest.raises(error, match=re.escape(f"{cls.__name__}.step: param_groups[1]: {text}")):
+        opt.step()
+    np.testing.assert_array_equal(a.data, before)  # group 0 did not move either
+    opt.param_groups[1]["lr"] = 0.05               # repaired: stepping works again
+    opt.step()
+    assert not np.array_equal(a.data, before)
+
+
+def test_step_checks_every_changed_hyperparameter_and_flag():
+    opt = sgd(momentum=0.9)
+    opt.param_groups[0]["nesterov"] = "yes"
+    with pytest.raises(T, match=re.escape("SGD.step: param_groups[0]: nesterov must be True or "
+                                          "False, got 'yes'")):
+        opt.step()
+    adam_opt = adam()
+    adam_opt.param_groups[0]["betas"] = (0.9, 1.5)
+    with pytest.raises(V, match=re.escape("Adam.step: param_groups[0]: betas[1] must be in "
+                                          "[0, 1), got 1.5")):
+        adam_opt.step()
+    adam_opt.param_groups[0]["betas"] = (np.array([0.9, 0.8]), 0.999)  # == would raise
+    with pytest.raises(T, match=re.escape("betas[0] must be a number in [0, 1), got ndarray")):
+        adam_opt.step()
+    del adam_opt.param_groups[0]["betas"]
+    with pytest.raises(V, match=re.escape("Adam.step: param_groups[0]: the group has no "
+                                          "'betas'")):
+        adam_opt.step()
+
+
+def test_step_refuses_an_unknown_key_added_by_hand():
+    opt = sgd()
+    opt.param_groups[0]["learning_rate"] = 0.5
+    with pytest.raises(V, match=re.escape("SGD.step: param_groups[0]: unknown key "
+                                          "'learning_rate' (did you mean 'lr'?)")):
+        opt.step()
+
+
+def test_schedules_and_hand_changes_that_are_valid_keep_working():
+    w = param()
+    opt = optim.SGD([w], lr=0.1, momentum=0.9)
+    sched = sch.OneCycleLR(opt, max_lr=0.5, total_steps=10)  # writes lr and momentum
+    for _ in range(5):
+        w.grad = tg.Tensor(np.ones(3))
+        opt.step()
+        sched.step()
+    opt.param_groups[0]["weight_decay"] = 1e-4   # valid: accepted
+    opt.step()
+    assert opt.param_groups[0]["lr"] == sched.get_last_lr()[0]
+
+
+# --- unknown keys in parameter groups ---
+
+@pytest.mark.parametrize("make,text", [
+    (lambda: optim.SGD([{"params": [param()], "learning_rate": 0.1}]),
+     "SGD: param_groups[0]: unknown key 'learning_rate' (did you mean 'lr'?): it is no "
+     "hyper-parameter of SGD, whose are lr, momentum, dampening, weight_decay, nesterov"),
+    (lambda: sgd().add_param_group({"params": [param()], "moment": 0.9}),
+     "SGD: param_groups[1]: unknown key 'moment' (did you mean 'momentum'?)"),
+    (lambda: adam().add_param_group({"params": [param()], "beta1": 0.8}),
+     "Adam: param_groups[1]: unknown key 'beta1' (did you mean 'betas'?)"),
+    (lambda: optim.RMSprop([{"params": [param()], "epsilon": 1e-6}]),
+     "RMSprop: param_groups[0]: unknown key 'epsilon' (did you mean 'eps'?)"),
+    (lambda: optim.SGD([{"params": [param()], "maximize": True}]),
+     "SGD: param_groups[0]: unknown key 'maximize': it is no hyper-parameter of SGD"),
+    (lambda: optim.SGD([{"params": [param()], 0: 1}]),
+     "SGD: param_groups[0]: unknown key 0: it is no hyper-parameter"),
+], ids=["learning_rate", "moment", "beta1", "epsilon", "torch-only-maximize", "int-key"])
+def test_an_unknown_group_key_is_refused_with_the_closest_name(make, text):
+    with pytest.raises(ValueError, match=re.escape(text)):
+        make()
+
+
+def test_keys_that_schedules_write_are_allowed_in_groups():
+    groups = [{"params": [param()], "lr": 0.1, "initial_lr": 0.1, "max_lr": 1.0,
+               "min_lr": 1e-4, "base_momentum": 0.85, "max_momentum": 0.95, "name": "head"}]
+    opt = optim.SGD(groups, momentum=0.9)
+    opt.add_param_group({"params": [param()], "name": "body"})
+    sched = sch.OneCycleLR(opt, max_lr=[0.5, 0.1], total_steps=10)
+    state = opt.state_dict()
+    assert state["param_groups"][0]["name"] == "head" and "initial_lr" in state["param_groups"][1]
+    opt.step()
+    sched.step()
+    optim.SGD([{"params": [param()]}, {"params": [param()]}], momentum=0.9).load_state_dict(state)
+
+
+def test_load_state_dict_refuses_a_group_with_an_unknown_key():
+    opt = sgd()
+    state = opt.state_dict()
+    state["param_groups"][0]["moment"] = 0.9
+    with pytest.raises(V, match=re.escape("SGD.load_state_dict: loaded param_groups[0]: "
+                                          "unknown key 'moment' (did you mean 'momentum'?)")):
+        opt.load_state_dict(state)
+    assert "moment" not in opt.param_groups[0]
+
+
+# --- an optimizer's per-parameter state when loaded ---
+
+def _adam_state():
+    w = param((2,))
+    opt = optim.Adam([w])
+    w.grad = tg.Tensor(np.ones(2))
+    opt.step()
+    return opt, opt.state_dict()
+
+
+@pytest.mark.parametrize("spoil,error,text", [
+    (lambda s: s[0].update(step="3"), T, "loaded state[0]['step'] must be an int >= 0, got '3'"),
+    (lambda s: s[0].update(step=-5), V, "loaded state[0]['step'] must be an int >= 0, got -5"),
+    (lambda s: s[0].pop("exp_avg"), V, "Adam.load_state_dict: loaded state[0]: it has no "
+                                       "'exp_avg' (a state dict of another optimizer than Adam?)"),
+    (lambda s: s[0].update(momentum_buffer=np.zeros(2)), V,
+     "loaded state[0]: 'momentum_buffer' is no state of Adam"),
+    (lambda s: s[0].update(exp_avg=[0.5, 0.5]), V,
+     "loaded state[0]['exp_avg'] must be a float array of the parameter's shape (2,), got "
+     "[0.5, 0.5]"),
+    (lambda s: s[0].update(exp_avg=np.zeros(2, np.int64)), V,
+     "loaded state[0]['exp_avg'] must be a float array of the parameter's shape (2,), got "
+     "ndarray of shape (2,) of dtype int64"),
+    (lambda s: s.update({0: "state"}), V, "Adam.load_state_dict: loaded state[0] must be a dict"),
+], ids=["step-str", "step-negative", "missing-buffer", "other-optimizer's-buffer", "list",
+        "int-array", "not-a-dict"])
+def test_load_state_dict_checks_each_parameter_state(spoil, error, text):
+    opt, state = _adam_state()
+    before = copy.deepcopy(opt.state_dict())
+    spoil(state["state"])
+    with pytest.raises(error, match=re.escape(text)):
+        opt.load_state_dict(state)
+    assert opt.state_dict()["state"][0]["step"] == before["state"][0]["step"] == 1
+
+
+def test_load_state_dict_accepts_optional_buffers_and_none():
+    opt, state = _adam_state()
+    state["state"][0]["max_exp_avg_sq"] = None   # PyTorch's way of "not made yet"
+    opt.load_state_dict(state)
+    opt.param_groups[0]["amsgrad"] = True
+    opt.step()
+    assert opt.state[opt.param_groups[0]["params"][0]]["max_exp_avg_sq"].shape == (2,)
+
+
+# --- a frozen nn.Parameter in an optimizer is kept and skipped (PyTorch) ---
+
+@pytest.mark.parametrize("cls", list(OPTIMIZERS), ids=lambda c: c.__name__)
+def test_a_frozen_parameter_is_accepted_and_never_moves(cls):
+    layer = nn.Linear(2, 2)
+    layer.bias.requires_grad = False
+    opt = cls(layer.parameters(), lr=0.1)       # PyTorch accepts it too
+    bias, weight = layer.bias.data.copy(), layer.weight.data.copy()
+    layer(tg.ones(3, 2)).sum().backward()
+    layer.bias.grad = tg.Tensor(np.ones(2, np.float32))  # even a stale gradient
+    opt.step()
+    np.testing.assert_array_equal(layer.bias.data, bias)
+    assert not np.array_equal(layer.weight.data, weight)
+    assert layer.bias not in opt.state
+    layer.bias.requires_grad = True             # unfrozen: trained from now on
+    opt.step()
+    assert not np.array_equal(layer.bias.data, bias)
+
+
+def test_a_plain_tensor_that_does_not_require_grad_is_still_refused():
+    with pytest.raises(V, match=re.escape("params[0] (shape (3,)) does not require grad; "
+                                          "create it with requires_grad=True (a frozen "
+                                          "nn.Parameter")):
+        optim.SGD([tg.Tensor(np.ones(3))])
+
+
+# --- schedules: state dicts loaded are checked, a nan metric is refused ---
+
+def _sched_opt():
+    return optim.SGD([param()], lr=0.1, momentum=0.9)
+
+
+SCHEDULE_MAKERS = {
+    "ExponentialDecay": lambda o: sch.ExponentialDecay(o, 2, 0.5),
+    "InverseTimeDecay": lambda o: sch.InverseTimeDecay(o, 2, 0.5),
+    "ExponentialLR": lambda o: sch.ExponentialLR(o, 0.9),
+    "StepLR": lambda o: sch.StepLR(o, 3),
+    "MultiStepLR": lambda o: sch.MultiStepLR(o, [2, 5]),
+    "CosineAnnealingLR": lambda o: sch.CosineAnnealingLR(o, 10),
+    "LambdaLR": lambda o: sch.LambdaLR(o, lambda t: 0.9 ** t),
+    "LinearWarmup": lambda o: sch.LinearWarmup(o, 3, then=sch.StepLR(o, 2)),
+    "OneCycleLR": lambda o: sch.OneCycleLR(o, 0.5, 20),
+    "ReduceLROnPlateau": lambda o: sch.ReduceLROnPlateau(o),
+}
+
+
+@pytest.mark.filterwarnings("ignore:this optimizer already has")
+@pytest.mark.parametrize("name", SCHEDULE_MAKERS)
+def test_every_saved_attribute_of_every_schedule_has_a_rule(name):
+    sched = SCHEDULE_MAKERS[name](_sched_opt())
+    saved = sch.LRScheduler.state_dict(sched)
+    assert set(saved) <= set(type(sched)._saved_rules), set(saved) - set(type(sched)._saved_rules)
+    fresh = SCHEDULE_MAKERS[name](_sched_opt())
+    fresh.load_state_dict(sched.state_dict())    # what state_dict() gives passes its rules
+
+
+@pytest.mark.filterwarnings("ignore:this optimizer already has")
+@pytest.mark.parametrize("name,key,value,error,text", [
+    ("StepLR", "gamma", "x", T, "StepLR.load_state_dict: gamma must be a number > 0, got 'x'"),
+    ("StepLR", "step_size", 0, V, "StepLR.load_state_dict: step_size must be an int >= 1, got 0"),
+    ("StepLR", "last_epoch", "3", T, "StepLR.load_state_dict: last_epoch must be an int >= 0"),
+    ("StepLR", "base_lrs", [NAN], V, "StepLR.load_state_dict: base_lrs[0] must be a finite "
+                                     "number >= 0, got nan"),
+    ("StepLR", "base_lrs", [0.1, 0.2], V, "StepLR.load_state_dict: base_lrs has 2 value(s), "
+                                          "one per parameter group, but the optimizer has 1"),
+    ("ExponentialLR", "gamma", -1, V, "ExponentialLR.load_state_dict: gamma must be > 0"),
+    ("ExponentialDecay", "decay_steps", 0, V, "ExponentialDecay.load_state_dict: decay_steps "
+                                              "must be > 0, got 0"),
+    ("InverseTimeDecay", "staircase", "yes", T, "staircase must be True or False, got 'yes'"),
+    ("MultiStepLR", "milestones", [2, -1], V, "milestones[1] must be an int >= 0, got -1"),
+    ("CosineAnnealingLR", "T_max", 0, V, "T_max must be an int >= 1, got 0"),
+    ("LinearWarmup", "start_factor", 2.0, V, "start_factor must be in [0, 1], got 2.0"),
+    ("OneCycleLR", "anneal_strategy", "cosine", V, "anneal_strategy must be 'cos' or "
+                                                   "'linear', got 'cosine'"),
+    ("OneCycleLR", "pct_start", 0.05, V, "a phase of the cycle has no steps"),
+    ("OneCycleLR", "momentum_key", "betas", V, "the saved schedule cycles 'betas', which SGD "
+                                               "does not have"),
+    ("OneCycleLR", "last_epoch", 50, V, "last_epoch=50 is past total_steps=20"),
+    ("ReduceLROnPlateau", "mode", "minimum", V, "mode must be 'min' or 'max', got 'minimum'"),
+    ("ReduceLROnPlateau", "factor", 1.5, V, "factor must be in [0, 1), got 1.5"),
+    ("ReduceLROnPlateau", "best", NAN, V, "best must be a finite number, got nan"),
+    ("ReduceLROnPlateau", "patience", 2.5, T, "patience must be an int >= 0, got 2.5"),
+])
+def test_a_schedule_state_dict_with_a_bad_value_is_refused_and_changes_nothing(
+        name, key, value, error, text):
+    opt = _sched_opt()
+    sched = SCHEDULE_MAKERS[name](opt)
+    state = copy.deepcopy(sched.state_dict())
+    before, lr = copy.deepcopy(state), opt.param_groups[0]["lr"]
+    state[key] = value
+    with pytest.raises(error, match=re.escape(text)):
+        sched.load_state_dict(state)
+    assert sched.state_dict() == before and opt.param_groups[0]["lr"] == lr
+
+
+@pytest.mark.filterwarnings("ignore:this optimizer already has")
+def test_a_schedule_refuses_the_state_dict_of_another_schedule():
+    opt = _sched_opt()
+    exp = sch.ExponentialLR(opt, 0.9)
+    step = sch.StepLR(opt, 3)
+    with pytest.raises(V, match=re.escape("StepLR.load_state_dict: this is not the state dict "
+                                          "of a StepLR made with the same options: it lacks "
+                                          "'step_size' (the state dict of another schedule?)")):
+        step.load_state_dict(exp.state_dict())
+    plateau = sch.ReduceLROnPlateau(opt)
+    with pytest.raises(V, match=r"has 'gamma', 'base_lrs', which a ReduceLROnPlateau does not "
+                                r"save"):
+        plateau.load_state_dict(exp.state_dict())
+    with pytest.raises(T, match=re.escape("StepLR.load_state_dict: expected what state_dict() "
+                                          "returns, a dict, got list")):
+        step.load_state_dict([("gamma", 0.1)])
+
+
+@pytest.mark.filterwarnings("ignore:this optimizer already has")
+def test_a_warmup_state_dict_must_match_its_then_schedule():
+    opt = _sched_opt()
+    with_then = sch.LinearWarmup(opt, 3, then=sch.StepLR(opt, 2))
+    alone = sch.LinearWarmup(opt, 3)
+    with pytest.raises(V, match="saved by a LinearWarmup with a then= schedule, but this one "
+                                "has none"):
+        alone.load_state_dict(with_then.state_dict())
+    with pytest.raises(V, match="saved by a LinearWarmup without a then= schedule, but this "
+                                "one has one"):
+        with_then.load_state_dict(alone.state_dict())
+    state = with_then.state_dict()
+    state["then"]["gamma"] = -1.0                  # the nested schedule is checked too
+    with pytest.raises(V, match=re.escape("StepLR.load_state_dict: gamma must be > 0, got -1.0")):
+        with_then.load_state_dict(state)
+    assert with_then.then.gamma == 0.1
+
+
+@pytest.mark.parametrize("metric,error,text", [
+    (NAN, V, "ReduceLROnPlateau.step: the metric is nan; a validation loss of nan means the run "
+             "diverged"),
+    (tg.Tensor(np.array(INF)), V, "the metric is inf; a validation loss of inf means the run "
+                                  "diverged"),
+    (np.array([NAN]), V, "the metric is nan"),
+    ("0.5", T, "ReduceLROnPlateau.step: the metric must be a number, got '0.5'"),
+])
+def test_plateau_refuses_a_metric_that_is_not_a_finite_number(metric, error, text):
+    opt = _sched_opt()
+    sched = sch.ReduceLROnPlateau(opt, patience=0)
+    sched.step(1.0)
+    before = sched.state_dict()
+    with pytest.raises(error, match=re.escape(text)):
+        sched.step(metric)
+    assert sched.state_dict() == before           # no bad epoch was counted
+    sched.step(np.float32(0.5))                   # numbers of any kind still work
+    assert sched.best == 0.5
+
+
+# --- gradcheck's own settings ---
+
+def _cube(x):
+    return x * x * x
+
+
+@pytest.mark.parametrize("check", [tg.gradcheck, tg.gradgradcheck], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("kwargs,error,text", [
+    ({"eps": "1e-6"}, T, "eps must be a number > 0, got '1e-6'"),
+    ({"eps": 0}, V, "eps must be > 0, got 0"),
+    ({"eps": NAN}, V, "eps must be a finite number > 0, got nan"),
+    ({"atol": -1}, V, "atol must be >= 0, got -1"),
+    ({"atol": NAN}, V, "atol must be a finite number >= 0, got nan"),
+    ({"rtol": INF}, V, "rtol must be a finite number >= 0, got inf"),
+    ({"rtol": None}, T, "rtol must be a number >= 0, got None"),
+    ({"raise_exception": "no"}, T, "raise_exception must be True or False, got 'no'"),
+], ids=["eps-str", "eps-0", "eps-nan", "atol-neg", "atol-nan", "rtol-inf", "rtol-None",
+        "raise_exception-str"])
+def test_gradcheck_settings_are_checked_before_fn_runs(check, kwargs, error, text):
+    calls = []
+
+    def fn(x):
+        calls.append(1)
+        return _cube(x)
+
+    with pytest.raises(error, match=re.escape(f"{check.__name__}: {text}")):
+        check(fn, tg.Tensor(np.array([1.0, 2.0]), requires_grad=True), **kwargs)
+    assert calls == []
+
+
+def test_gradcheck_settings_that_are_valid_are_accepted():
+    x = tg.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    assert tg.gradcheck(_cube, x, eps=np.float64(1e-6), atol=0, rtol=np.float32(1e-3),
+                        raise_exception=np.bool_(True))
+    assert tg.gradgradcheck(_cube, x, atol=1e-4, rtol=0)

@@ -81,14 +81,14 @@ def test_other_numpy_functions_see_the_data_as_for_an_array():
 
 
 @pytest.mark.parametrize("call,name", [
-    (lambda x: np.sort(x), "np.sort"),
+    (lambda x: np.sort_complex(x), "np.sort_complex"),
     (lambda x: np.linalg.inv(x), "np.linalg.inv"),
     (lambda x: np.add.reduce(x), "np.add.reduce"),
     (lambda x: np.add.accumulate(x), "np.add.accumulate"),
     (lambda x: np.exp(x, dtype=np.float64), "np.exp with dtype="),
     (lambda x: np.multiply(x, 2.0, out=np.empty((2, 2))), "np.multiply with out="),
     (lambda x: np.histogram(x), "np.histogram"),
-    (lambda x: np.percentile(x, 50), "np.percentile"),
+    (lambda x: np.nanpercentile(x, 50), "np.nanpercentile"),
 ])
 def test_a_numpy_function_without_an_op_refuses_to_cut_the_graph(call, name):
     x = leaf([[1.0, -2.0], [3.0, 4.0]])

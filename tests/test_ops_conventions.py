@@ -23,6 +23,8 @@ CONVENTIONS_TESTED |= {"fabs", "arctan2", "hypot", "sign", "floor", "ceil", "tru
                        "round_decimals"}
 # ... and in test_numpy_functions.py (norms at 0, at ties, and against torch there).
 CONVENTIONS_TESTED |= {"linalg_norm_vector", "linalg_norm_matrix", "norm"}
+# ... and in test_sort.py (ties against torch.sort(stable=True) and torch.median).
+CONVENTIONS_TESTED |= {"sort", "topk", "median", "median_lower", "quantile", "percentile"}
 
 
 def leaf(values, dtype=np.float64):

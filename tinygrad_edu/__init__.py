@@ -14,6 +14,7 @@ from .functions import (
     cumprod, cumsum, diagonal, einsum, flip, norm, outer, prod, repeat_interleave, roll,
     tensordot, tile, trace,
 )
+from .functions import argsort, quantile, sort, topk
 from .factories import (
     arange, eye, full, manual_seed, ones, ones_like, rand, randn, zeros, zeros_like,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "concatenate", "stack", "split", "unbind", "where", "maximum", "minimum", "logsumexp",
     "roll", "flip", "cumsum", "cumprod", "prod", "tile", "repeat_interleave", "diagonal",
     "trace", "outer", "tensordot", "einsum", "norm", "linalg",
+    "sort", "argsort", "topk", "quantile",
     "zeros", "ones", "full", "arange", "eye", "randn", "rand", "zeros_like", "ones_like",
     "manual_seed",
     "numerical_diff", "numerical_gradient", "gradient_descent",

@@ -49,15 +49,18 @@ def real(value: Any, name: str, *, low: float | None = None, high: float | None 
         ArgumentTypeError: ``value`` is not a real number.
         ValueError: it is nan, infinite or out of range.
     """
-    limits = _range_text(low, high, low_open, high_open)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    # The message is built only on failure: optimizer.step() re-checks changed values.
+    if type(value) not in (float, int) and (isinstance(value, bool)
+                                            or not isinstance(value, numbers.Real)):
+        limits = _range_text(low, high, low_open, high_open)
         raise ArgumentTypeError(f"{name} must be a number{limits}, got {_shown(value)}")
     number = float(value)
+    if math.isfinite(number) and _in_range(number, low, high, low_open, high_open):
+        return number
+    limits = _range_text(low, high, low_open, high_open)
     if not math.isfinite(number):
         raise ValueError(f"{name} must be a finite number{limits}, got {_shown(value)}")
-    if not _in_range(number, low, high, low_open, high_open):
-        raise ValueError(f"{name} must be{limits}, got {_shown(value)}")
-    return number
+    raise ValueError(f"{name} must be{limits}, got {_shown(value)}")
 
 
 def integer(value: Any, name: str, *, low: int | None = None,
@@ -71,10 +74,11 @@ def integer(value: Any, name: str, *, low: int | None = None,
         ArgumentTypeError: ``value`` is not an integer.
         ValueError: it is out of range.
     """
-    limits = _range_text(low, high, False, False)
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        limits = _range_text(low, high, False, False)
         raise ArgumentTypeError(f"{name} must be an int{limits}, got {_shown(value)}")
     if not _in_range(value, low, high, False, False):
+        limits = _range_text(low, high, False, False)
         raise ValueError(f"{name} must be an int{limits}, got {_shown(value)}")
     return int(value)
 

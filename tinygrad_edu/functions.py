@@ -1,6 +1,6 @@
 """Module-level differentiable functions: concatenate, stack, split, unbind, where,
 maximum, minimum, logsumexp; roll, flip, cumsum, cumprod, prod, tile, repeat_interleave,
-diagonal, trace; outer, tensordot, einsum, norm."""
+diagonal, trace; outer, tensordot, einsum, norm; sort, argsort, topk, quantile (sorting.py)."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -16,6 +16,7 @@ from .ops.reduce import Prod
 from .ops.shape import Concatenate, Split, Stack
 from .tensor import Tensor, _normalize_axes, _operand
 from . import linalg
+from .sorting import argsort, quantile, sort, topk  # noqa: F401 (tg.sort, ...)
 
 
 def _tensors(tensors: Sequence[Any], name: str) -> list[Tensor]:

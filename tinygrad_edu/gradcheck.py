@@ -12,6 +12,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import checks
 from .autograd import enable_grad, grad, no_grad
 from .tensor import Tensor
 
@@ -40,18 +41,21 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: floa
     Raises:
         GradcheckError: naming the output, the input, the element index, both values and
             the error, for the worst mismatch.
+        ValueError: ``eps`` not a finite number > 0, ``atol`` or ``rtol`` not a finite
+            number >= 0, ``raise_exception`` not a bool (checked before ``fn`` runs).
 
     Example:
         >>> x = tg.Tensor(np.random.rand(3), requires_grad=True, dtype=np.float64)
         >>> tg.gradcheck(lambda x: (x * x).sum(), x)
         True
     """
-    if not eps > 0:
-        raise ValueError(f"eps must be > 0, got {eps}")
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    _check_settings("gradcheck", eps, atol, rtol, raise_exception)
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be a function of the inputs, got {type(fn).__name__}")
+    inputs = (inputs,) if isinstance(inputs, (Tensor, np.ndarray)) else tuple(inputs)
     checked = [(i, x) for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
-        raise ValueError("gradcheck: no input requires grad; create the inputs with requires_grad=True")
+        raise ValueError(_no_grad_input_message("gradcheck", inputs))
     for i, x in checked:
         if x.dtype != np.float64:
             warnings.warn(
@@ -89,15 +93,24 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
 
     Returns:
         True when every second-order Jacobian entry agrees.
+
+    Raises:
+        GradcheckError, ValueError: as ``gradcheck``.
     """
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    _check_settings("gradgradcheck", eps, atol, rtol, raise_exception)
+    if not callable(fn):
+        raise TypeError(f"gradgradcheck: fn must be a function of the inputs, got "
+                        f"{type(fn).__name__}")
+    inputs = (inputs,) if isinstance(inputs, (Tensor, np.ndarray)) else tuple(inputs)
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        raise ValueError(_no_grad_input_message("gradgradcheck", inputs))
     outputs = [y for y in _as_outputs(fn(*inputs), "gradgradcheck") if y.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = [Tensor(rng.standard_normal(y.shape), dtype=y.dtype, requires_grad=True)
                         for y in outputs]
     else:
-        grad_outputs = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs)
+        grad_outputs = _checked_grad_outputs(grad_outputs, outputs)
     n_inputs = len(inputs)
 
     def first_order(*args: Any) -> tuple:
@@ -110,6 +123,36 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
 
     return gradcheck(first_order, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol,
                      rtol=rtol, raise_exception=raise_exception)
+
+
+def _no_grad_input_message(check: str, inputs: tuple) -> str:
+    arrays = any(isinstance(x, np.ndarray) for x in inputs)
+    return (f"{check}: no input requires grad; create the inputs with requires_grad=True"
+            + (", as Tensors: tg.Tensor(array, requires_grad=True), not NumPy arrays"
+               if arrays else ""))
+
+
+def _checked_grad_outputs(grad_outputs: Any, outputs: list[Tensor]) -> list[Tensor]:
+    """The vectors v of gradgradcheck, one Tensor per output that requires grad, each
+    shaped like its output."""
+    if isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs]
+    vs = [v if isinstance(v, Tensor) else Tensor(v) for v in grad_outputs]
+    if len(vs) != len(outputs):
+        raise ValueError(f"gradgradcheck: grad_outputs has {len(vs)} vector(s), but fn has "
+                         f"{len(outputs)} output(s) that require grad: give one per output")
+    for o, (v, y) in enumerate(zip(vs, outputs)):
+        if v.shape != y.shape:
+            raise ValueError(f"gradgradcheck: grad_outputs[{o}] has shape {v.shape}, but "
+                             f"output {o} has shape {y.shape}")
+    return vs
+
+
+def _check_settings(check: str, eps: Any, atol: Any, rtol: Any, raise_exception: Any) -> None:
+    checks.real(eps, f"{check}: eps", low=0, low_open=True)
+    checks.real(atol, f"{check}: atol", low=0)
+    checks.real(rtol, f"{check}: rtol", low=0)
+    checks.flag(raise_exception, f"{check}: raise_exception")
 
 
 _RETURN_HINT = ("fn must return a Tensor computed from the inputs with Tensor operations "

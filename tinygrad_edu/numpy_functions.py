@@ -1,7 +1,8 @@
 """More NumPy functions on Tensors, each running differentiable ops (merged into
 ``numpy_interop.FUNCTIONS``): rearranging (roll, flip, pad, repeat, tile, diagonal,
-trace), running totals and products, outer/tensordot/einsum/linalg.norm, and the joiners
-and reshapers that are compositions of other ops (vstack, split, moveaxis, diff, ...).
+trace), running totals and products, outer/tensordot/einsum/linalg.norm, the joiners
+and reshapers that are compositions of other ops (vstack, split, moveaxis, diff, ...), and
+sort, median, quantile, percentile (np.partition refused on a tensor that requires grad).
 
 Every adapter has NumPy's signature; an option our op cannot honour raises a TypeError
 naming it, before anything is computed.
@@ -12,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import functions, linalg
+from . import autograd, functions, linalg, sorting
 from .ops.einsum import Einsum, explicit
 from .ops.rearrange import PadConstant
 from .tensor import Tensor
@@ -298,6 +299,48 @@ def _atleast(ndim: int) -> Callable[..., Any]:
     return atleast
 
 
+# --- sorting and order statistics (sorting.py) ---
+
+
+def _sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """np.sort: the sorted values, differentiable. Every kind gives the same values; at a
+    tie the gradient goes to the element np.argsort(kind='stable') puts there."""
+    _refuse("sort", "it is for structured arrays", order=order)
+    np.sort(np.empty(0), kind=kind, stable=stable)  # NumPy's own checks of kind and stable
+    return sorting.sorted_values(_tensor(a), axis)
+
+
+def _median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """np.median: the average of the two middle values for an even count (torch.median,
+    t.median(), gives the lower one); overwrite_input only allows NumPy to reuse the input."""
+    _refuse("median", out=out)
+    return sorting.numpy_median(a, axis, keepdims)
+
+
+def _order_statistic(name: str, top: int) -> Callable[..., Any]:
+    def statistic(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                  keepdims=False, *, weights=None):
+        _refuse(name, out=out, weights=weights)
+        if method != "linear":
+            raise TypeError(f"np.{name} on a Tensor supports method='linear' only (the "
+                            f"default), got method={method!r}")
+        return sorting.linear_quantile(a, sorting.checked_fractions(q, f"np.{name}", top),
+                                       axis, keepdims, name)
+    statistic.__doc__ = (f"np.{name} with the default method 'linear', differentiable in a "
+                         "(q is a constant).")
+    return statistic
+
+
+def _partition(a, kth, axis=-1, kind="introselect", order=None):
+    """np.partition is refused on a tensor that requires grad: which element lands where
+    inside each part is NumPy's implementation detail, not a function to differentiate."""
+    if autograd._mode.enabled and isinstance(a, Tensor) and a.requires_grad:
+        raise TypeError("np.partition of a Tensor that requires grad is not supported: use "
+                        "np.sort(t, axis) (a sorted array is a partition too) or "
+                        "t.topk(k, dim, largest=False)")
+    return np.partition(np.asarray(a), kth, axis, kind, order)
+
+
 def _copy(a, order="K", subok=False):
     if order not in ("K", "C", "A"):
         raise TypeError(f"np.copy on a Tensor does not support order={order!r} "
@@ -315,4 +358,6 @@ NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.split: _split, np.array_split: _array_split, np.moveaxis: _moveaxis,
     np.atleast_1d: _atleast(1), np.atleast_2d: _atleast(2), np.atleast_3d: _atleast(3),
     np.copy: _copy,
+    np.sort: _sort, np.median: _median, np.quantile: _order_statistic("quantile", 1),
+    np.percentile: _order_statistic("percentile", 100), np.partition: _partition,
 }

@@ -42,14 +42,23 @@ def save(state_dict: Any, path: str | os.PathLike) -> None:
             the same ``path`` removes those of writers that no longer run.
 
     Raises:
-        TypeError: ``state_dict`` holds something else (a value that would need pickle).
+        TypeError: ``state_dict`` holds something else (a value that would need pickle,
+            a masked array or np.matrix, which would load back as a plain array, a
+            container that holds itself); the arguments are swapped.
+        IsADirectoryError: ``path`` is a folder.
 
     Example:
         >>> tg.save({'model': model.state_dict(), 'optimizer': opt.state_dict()}, "ckpt.npz")
     """
+    if isinstance(state_dict, (str, os.PathLike)) and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"tg.save(state_dict, path): the arguments are swapped, the first is "
+                        f"the path {os.fspath(state_dict)!r}; call tg.save(state_dict, path)")
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"tg.save: {path!r} is a folder; give a file name in it, e.g. "
+                                f"{os.path.join(path, 'checkpoint.npz')!r}")
     arrays: dict[str, np.ndarray] = {}
-    tree = _encode(state_dict, [], arrays)
+    tree = _encode(state_dict, [], arrays, set())
     structure = json.dumps({"format": _FORMAT, "version": _VERSION, "root": tree})
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -145,6 +154,8 @@ def load(path: str | os.PathLike) -> Any:
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"tg.load: no file at {path!r}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"tg.load: {path!r} is a folder, not a checkpoint file")
     with open(path, "rb") as f:
         head = f.read(16)
         f.seek(0)
@@ -199,14 +210,47 @@ def _write_npy(zf: zipfile.ZipFile, name: str, array: np.ndarray) -> None:
         np.lib.format.write_array(member, array, allow_pickle=False)
 
 
-def _encode(obj: Any, keys: list, arrays: dict[str, np.ndarray]) -> Any:
-    """The JSON description of ``obj``; its arrays go into ``arrays`` by name."""
+def _encode(obj: Any, keys: list, arrays: dict[str, np.ndarray], open_ids: set) -> Any:
+    """The JSON description of ``obj``; its arrays go into ``arrays`` by name.
+    ``open_ids``: the containers being encoded around ``obj`` (one holding itself loops)."""
     if isinstance(obj, np.generic):        # before float: np.float64 is a float subclass
         return {"scalar": _add_array(np.asarray(obj), keys, arrays)}
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj
     if isinstance(obj, float):
         return obj if np.isfinite(obj) else {"float": repr(obj)}
+    if isinstance(obj, (dict, list, tuple)):
+        if id(obj) in open_ids:
+            raise TypeError(f"tg.save: the {type(obj).__name__} at {_where(keys)} contains "
+                            "itself (a loop of references); a state dict is a tree")
+        open_ids.add(id(obj))
+        try:
+            return _encode_container(obj, keys, arrays, open_ids)
+        finally:
+            open_ids.discard(id(obj))
+    if isinstance(obj, Tensor):
+        return {"tensor": _add_array(obj.data, keys, arrays),
+                "requires_grad": obj.requires_grad}
+    where = f"at {_where(keys)}" if keys else "the top-level object passed to tg.save"
+    if isinstance(obj, (np.ma.MaskedArray, np.matrix)):
+        what = ("its mask would be lost: save obj.filled(value), or the data and "
+                "np.ma.getmaskarray(obj) as two arrays" if isinstance(obj, np.ma.MaskedArray)
+                else "it would load back as a plain ndarray, whose * is not a matrix "
+                "product: save np.asarray(obj)")
+        raise TypeError(f"tg.save cannot store a {type(obj).__name__} ({where}): {what}")
+    if isinstance(obj, np.ndarray):
+        return {"array": _add_array(obj, keys, arrays)}
+    if callable(getattr(obj, "state_dict", None)):   # a Module, an optimizer, a schedule
+        owner = ("model" if callable(getattr(obj, "forward", None)) else
+                 "optimizer" if hasattr(obj, "param_groups") else "scheduler")
+        hint = (f"save {owner}.state_dict() instead" if not keys
+                else "store its .state_dict() there instead")
+        raise TypeError(f"tg.save cannot store a {type(obj).__name__} ({where}); {hint}")
+    raise TypeError(f"tg.save cannot store a {type(obj).__name__} ({where}); "
+                    "use arrays, Tensors, numbers, strings, bools, None, dicts, lists, tuples")
+
+
+def _encode_container(obj: Any, keys: list, arrays: dict[str, np.ndarray], open_ids: set) -> Any:
     if isinstance(obj, dict):
         items = []
         for k, v in obj.items():
@@ -215,23 +259,10 @@ def _encode(obj: Any, keys: list, arrays: dict[str, np.ndarray]) -> Any:
             if isinstance(k, bool) or not isinstance(k, (str, int)):
                 raise TypeError(f"tg.save: dict keys must be str or int, got {k!r} "
                                 f"at {_where(keys)}")
-            items.append([k, _encode(v, keys + [k], arrays)])
+            items.append([k, _encode(v, keys + [k], arrays, open_ids)])
         return {"dict": items}
-    if isinstance(obj, (list, tuple)):
-        kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(v, keys + [i], arrays) for i, v in enumerate(obj)]}
-    if isinstance(obj, Tensor):
-        return {"tensor": _add_array(obj.data, keys, arrays),
-                "requires_grad": obj.requires_grad}
-    if isinstance(obj, np.ndarray):
-        return {"array": _add_array(obj, keys, arrays)}
-    where = f"at {_where(keys)}" if keys else "the top-level object passed to tg.save"
-    if callable(getattr(obj, "state_dict", None)):   # a Module or an optimizer
-        hint = ("save model.state_dict() instead" if not keys
-                else "store its .state_dict() there instead")
-        raise TypeError(f"tg.save cannot store a {type(obj).__name__} ({where}); {hint}")
-    raise TypeError(f"tg.save cannot store a {type(obj).__name__} ({where}); "
-                    "use arrays, Tensors, numbers, strings, bools, None, dicts, lists, tuples")
+    kind = "list" if isinstance(obj, list) else "tuple"
+    return {kind: [_encode(v, keys + [i], arrays, open_ids) for i, v in enumerate(obj)]}
 
 
 def _add_array(array: np.ndarray, keys: list, arrays: dict[str, np.ndarray]) -> str:

@@ -595,6 +595,45 @@ class Tensor:
         axis, keepdims = _dim_alias("argmin", axis, keepdims, dim, keepdim)
         return Tensor._wrap(np.asarray(self.data.argmin(axis=axis, keepdims=keepdims)))
 
+    # --- sorting and order statistics (sorting.py: NumPy's and PyTorch's forms) ---
+
+    def sort(self, dim: Any = -1, descending: bool = False, stable: bool = False,
+             **numpy_options: Any) -> Any:
+        """PyTorch's sort: the pair ``(values, indices)`` along ``dim``, t itself unchanged
+        (``values, indices = t.sort(dim=1, descending=True)``); stable, values differentiable.
+
+        NumPy's ``a.sort(axis=...)`` sorts in place and returns None, which a tensor in the
+        graph cannot do: its keywords (axis=, kind=, order=) raise TypeError naming
+        ``np.sort(t, axis=...)`` (NumPy's sorted values), and a pair from ``t.sort()``
+        that nothing reads (NumPy's habit: ``t.sort()`` as a statement) warns.
+        """
+        return _sorting.sort(self, dim, descending, stable, **numpy_options)
+
+    def argsort(self, axis: Any = -1, descending: bool = False, stable: Any = None, *,
+                dim: Any = None, kind: Any = None, order: Any = None) -> "Tensor":
+        """The int64 positions that sort along ``axis``/``dim`` (None: flattened), stable;
+        ``descending=True`` as torch.argsort. No gradient."""
+        return _sorting.argsort(self, axis, descending, stable, dim=dim, kind=kind,
+                                order=order)
+
+    def topk(self, k: int, dim: Any = -1, largest: bool = True, sorted: bool = True) -> Any:
+        """PyTorch's topk: the pair ``(values, indices)`` of the k largest (smallest) along
+        ``dim``, largest first; values differentiable."""
+        return _sorting.topk(self, k, dim, largest, sorted)
+
+    def median(self, dim: Any = None, keepdim: bool = False, **numpy_options: Any) -> Any:
+        """PyTorch's median: the lower of the two middle values (NumPy's ``np.median(t)``
+        averages them); with ``dim``, the pair ``(values, indices)``. NumPy's keywords
+        (axis=, keepdims=) raise TypeError naming ``np.median``."""
+        return _sorting.median(self, dim, keepdim, **numpy_options)
+
+    def quantile(self, q: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+                 keepdim: bool = False, interpolation: str = "linear") -> "Tensor":
+        """The q-th quantiles over ``axis``/``dim`` with linear interpolation, as
+        np.quantile and torch.quantile (they agree); q's axes come first."""
+        return _sorting.quantile(self, q, axis, keepdims, dim=dim, keepdim=keepdim,
+                                 interpolation=interpolation)
+
     def logsumexp(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
                   keepdim: bool = False) -> "Tensor":
         """log(sum(exp(x))) over ``axis`` (as ``sum``), computed stably as
@@ -975,4 +1014,5 @@ from .ops.shape import BroadcastTo, GetItem, Reshape, Transpose  # noqa: E402
 from .functions import maximum, minimum  # noqa: E402
 from .return_types import ValuesIndices  # noqa: E402
 from . import functions as _functions  # noqa: E402
+from . import sorting as _sorting  # noqa: E402
 from . import numpy_interop  # noqa: E402

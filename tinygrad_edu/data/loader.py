@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
@@ -84,9 +85,16 @@ class DataLoader:
         (a single Tensor for a dataset whose samples are single arrays). The arrays are
         copies: changing a batch never changes the dataset.
 
+    Warns:
+        UserWarning: ``drop_last=True`` with fewer samples than ``batch_size``: every
+            epoch is empty.
+
     Raises:
         ValueError: ``batch_size`` is not an integer >= 1, ``shuffle`` or ``drop_last``
-            not a bool, ``seed`` not None or an integer >= 0.
+            not a bool, ``seed`` not None or an integer >= 0. While iterating: samples
+            with different shapes or numbers of fields; TypeError: a sample that is a
+            dict, or a field that is not numbers (a string, None); the message names the
+            samples.
 
     Example:
         >>> loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True, seed=0)
@@ -104,6 +112,12 @@ class DataLoader:
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
             raise TypeError(f"dataset must support len() and indexing, got "
                             f"{type(dataset).__name__}; wrap arrays in TensorDataset(X, y)")
+        n = len(dataset)
+        if drop_last and 0 < n < batch_size:  # allowed (as PyTorch), but surely a mistake
+            warnings.warn(f"DataLoader: drop_last=True with {n} samples, fewer than "
+                          f"batch_size={batch_size}: every epoch is empty (its only batch is "
+                          "dropped); use a smaller batch_size or drop_last=False",
+                          UserWarning, stacklevel=2)
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -132,9 +146,22 @@ class DataLoader:
             # Integer-array indexing copies, and takes the whole batch in one NumPy call.
             return tuple(Tensor._wrap(a[index]) for a in self.dataset.arrays)
         samples = [self.dataset[int(i)] for i in index]
-        if isinstance(samples[0], tuple):
+        first = samples[0]
+        for i, sample in zip(index, samples):
+            if isinstance(sample, dict):
+                raise TypeError(
+                    f"DataLoader: dataset[{int(i)}] is a dict; a sample must be a tuple of "
+                    "fields, e.g. (x, y), or a single array: return (sample['x'], "
+                    "sample['y']) from __getitem__")
+            if isinstance(sample, tuple) != isinstance(first, tuple) or (
+                    isinstance(first, tuple) and len(sample) != len(first)):
+                raise ValueError(
+                    f"DataLoader: dataset[{int(index[0])}] is {_fields(first)} but "
+                    f"dataset[{int(i)}] is {_fields(sample)}; every sample must have the "
+                    "same fields")
+        if isinstance(first, tuple):
             return tuple(Tensor._wrap(_stack([s[k] for s in samples], index, k))
-                         for k in range(len(samples[0])))
+                         for k in range(len(first)))
         return Tensor._wrap(_stack(samples, index, None))
 
     def __repr__(self) -> str:
@@ -142,13 +169,34 @@ class DataLoader:
                 f"shuffle={self.shuffle}, drop_last={self.drop_last}, {len(self)} batches)")
 
 
+def _fields(sample: Any) -> str:
+    if isinstance(sample, tuple):
+        return f"a tuple of {len(sample)} field(s)"
+    return f"a single {type(sample).__name__}"
+
+
 def _stack(values: list, index: np.ndarray, field: int | None) -> np.ndarray:
     """One field of a batch: the samples' values stacked along a new first axis."""
-    arrays = [_as_array(v) for v in values]
+    which = "" if field is None else f" (field {field} of the samples)"
+    arrays = []
+    for i, v in zip(index, values):
+        try:
+            arrays.append(_as_array(v))
+        except (TypeError, ValueError) as e:
+            if isinstance(v, list) and field is None:
+                hint = (" A list of fields of different shapes? Return a tuple (x, y) "
+                        "from __getitem__, one entry per field.")
+            elif isinstance(v, str):
+                hint = (" Encode labels given as strings as integers first, e.g. classes, "
+                        "labels = np.unique(names, return_inverse=True).")
+            else:
+                hint = ""
+            error = TypeError if isinstance(e, TypeError) else ValueError
+            raise error(f"DataLoader: cannot make a batch{which}: dataset[{int(i)}] holds "
+                        f"{checks._shown(v)}: {e}.{hint}") from e
     first = arrays[0]
     for i, a in zip(index, arrays):
         if a.shape != first.shape:
-            which = "" if field is None else f" (field {field} of the samples)"
             raise ValueError(
                 f"cannot make a batch{which}: sample {int(index[0])} has shape {first.shape} "
                 f"but sample {int(i)} has shape {a.shape}; every sample must have the same "

@@ -43,6 +43,11 @@ def _array(tensor: Any) -> np.ndarray:
     if not isinstance(data, np.ndarray) or data.dtype.kind != "f":
         raise TypeError(f"init functions fill a floating point Tensor, got "
                         f"{type(tensor).__name__} of dtype {getattr(data, 'dtype', None)}")
+    if isinstance(tensor, Tensor) and tensor.creator is not None:
+        raise ValueError(f"init functions fill a leaf tensor (a weight), but this one (shape "
+                         f"{tensor.shape}) was computed by {type(tensor.creator).__name__}: "
+                         "changing it in place would corrupt the graph that backward uses; "
+                         "initialise the weight it was computed from")
     return data
 
 
@@ -56,7 +61,9 @@ def _fans(tensor: Any) -> tuple[int, int]:
     shape = _array(tensor).shape
     if len(shape) < 2:
         raise ValueError(f"fan in and fan out need a tensor with at least 2 dimensions, "
-                         f"got shape {shape}")
+                         f"got shape {shape}: a {len(shape)}-D tensor (a bias?) has no fan "
+                         "in; fill it with zeros_, or with uniform_(b, -bound, bound), "
+                         "bound = 1 / sqrt(fan_in of its layer's weight), as nn.Linear does")
     receptive = int(np.prod(shape[2:]))  # kh * kw for a conv kernel, 1 for a matrix
     return shape[1] * receptive, shape[0] * receptive
 
@@ -98,6 +105,8 @@ def xavier_uniform_(tensor: Any, gain: float = 1.0) -> Any:
     """
     gain = checks.real(gain, "xavier_uniform_: gain", low=0)
     fan_in, fan_out = _fans(tensor)
+    if fan_in + fan_out == 0:  # a tensor with no elements: nothing to fill
+        return tensor
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound)
 
@@ -106,6 +115,8 @@ def xavier_normal_(tensor: Any, gain: float = 1.0) -> Any:
     """Glorot & Bengio (2010): N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     gain = checks.real(gain, "xavier_normal_: gain", low=0)
     fan_in, fan_out = _fans(tensor)
+    if fan_in + fan_out == 0:  # a tensor with no elements: nothing to fill
+        return tensor
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
 
 

@@ -5,11 +5,13 @@ Assigning a Parameter or a Module to an attribute registers it, so ``parameters(
 """
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 
+from .. import checks
 from ..tensor import Tensor
 
 
@@ -34,14 +36,63 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: Any, requires_grad: bool = True) -> None:
+        requires_grad = checks.flag(requires_grad, "Parameter: requires_grad")
         super().__init__(data)
         if self.data.dtype.kind != "f":
             raise TypeError(f"a Parameter must hold floating point data, got dtype "
                             f"{self.data.dtype}")
-        self._requires_grad = bool(requires_grad)
+        self._requires_grad = requires_grad
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+def _refuse_unregistered(owner: str, name: str, value: Any) -> None:
+    """Refuse what a learner means as a weight or layer but that would not be registered
+    (and so silently never trained, saved or switched to eval)."""
+    if isinstance(value, Tensor):
+        if value._requires_grad and value.creator is None:
+            raise TypeError(
+                f"{owner}.{name} is a Tensor that requires grad but not an nn.Parameter: "
+                "parameters() would not yield it, so no optimizer would train it (nor "
+                f"state_dict() save it); use self.{name} = nn.Parameter(...), or "
+                f"self.register_buffer({name!r}, tensor) for state that is not learned")
+        return
+    items = (value.values() if isinstance(value, dict)
+             else value if isinstance(value, (list, tuple)) else ())
+    kinds = {type(v).__name__ for v in items if isinstance(v, (Module, Parameter))}
+    if kinds:
+        fix = ("nn.ModuleList([...])" if "Parameter" not in kinds else
+               "one attribute per Parameter (setattr(self, f'w{i}', p))")
+        raise TypeError(
+            f"{owner}.{name}: a plain {type(value).__name__} of {' and '.join(sorted(kinds))}s "
+            "is not registered, so parameters(), state_dict(), train()/eval() and the "
+            f"optimizer would not see what it holds; use {fix}")
+
+
+def _load_problem(name: str, value: Any, array: np.ndarray, target: np.ndarray) -> str | None:
+    """Why ``array`` (``value`` as an array) cannot be copied into ``target`` (None: it can)."""
+    if array.dtype.kind not in "biuf":  # None, a string: not "a shape () value"
+        return f"value for {name!r} is not numbers: {type(value).__name__} of dtype {array.dtype}"
+    if array.shape != target.shape:
+        return (f"size mismatch for {name!r}: copying a value of shape {array.shape} from "
+                f"the state_dict, but the shape in the current model is {target.shape}")
+    if target.dtype.kind in "iu" and array.dtype.kind == "f":
+        if not np.isfinite(array).all():
+            return (f"value for {name!r} holds nan or inf, but {name!r} holds integers "
+                    f"({target.dtype})")
+        if not np.array_equal(array, np.round(array)):
+            return (f"value for {name!r} has fractions, but {name!r} holds integers "
+                    f"({target.dtype}): they would be truncated")
+    if (target.dtype.kind == "f" and array.dtype.kind == "f"
+            and array.dtype.itemsize > target.dtype.itemsize):
+        with np.errstate(over="ignore"):
+            overflow = np.isfinite(array) & ~np.isfinite(array.astype(target.dtype))
+        if overflow.any():
+            return (f"value for {name!r} overflows {target.dtype} (it holds "
+                    f"{array[overflow].flat[0]:g}, beyond {np.finfo(target.dtype).max:.3g}): "
+                    "it would become inf")
+    return None
 
 
 class LoadResult(NamedTuple):
@@ -112,6 +163,8 @@ class Module:
                                         f"{name!r} (a {kind.__name__} or None expected)")
                     d[registry][name] = value
                     break
+            else:
+                _refuse_unregistered(type(self).__name__, name, value)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -257,6 +310,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters: to None (the default, as PyTorch), or to zeros."""
+        set_to_none = checks.flag(set_to_none, "zero_grad: set_to_none")
         for p in self.parameters():
             if set_to_none:
                 p.grad = None
@@ -266,6 +320,7 @@ class Module:
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (False) or unfreeze every parameter; returns self."""
+        requires_grad = checks.flag(requires_grad, "requires_grad_: requires_grad")
         for p in self.parameters():
             p.requires_grad = requires_grad
         return self
@@ -280,7 +335,11 @@ class Module:
         Raises:
             TypeError: if ``dtype`` is not a floating point dtype.
         """
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"Module.to takes a floating point dtype (np.float32, np.float64), "
+                            f"got {dtype!r}; there are no devices to move to here") from None
         if dtype.kind != "f":
             raise TypeError(f"a Module can only be cast to a floating point dtype, got {dtype}")
         for p in self.parameters():
@@ -336,19 +395,26 @@ class Module:
 
         Args:
             state_dict: a mapping name -> value, as ``state_dict()`` returns.
-            strict: require exactly the keys of ``self.state_dict()``.
+            strict: require exactly the keys of ``self.state_dict()`` (a bool).
 
         Returns:
             ``(missing_keys, unexpected_keys)``, both empty when ``strict``.
 
+        Warns:
+            UserWarning: ``strict=False`` and no key matched, so nothing was loaded.
+
         Raises:
-            RuntimeError: a key is missing or unexpected (when ``strict``), or a value's
-                shape differs from the model's (always); the message names the key and
-                both shapes.
+            RuntimeError: a key is missing or unexpected (when ``strict``; a checkpoint
+                that holds the model's state dict under a key such as ``'model'`` is
+                named), a value's shape differs from the model's (always), a value does
+                not fit the dtype (fractions or inf into integers, overflow to inf in
+                float32), or a layer shared under two names gets two different values;
+                the message names the key.
         """
         if not hasattr(state_dict, "items"):
             raise TypeError(f"state_dict must be a mapping of names to arrays, got "
                             f"{type(state_dict).__name__}")
+        strict = checks.flag(strict, "load_state_dict: strict")
         own = OrderedDict(self._state_items())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -357,28 +423,38 @@ class Module:
             errors.append("unexpected key(s) in state_dict: " + ", ".join(map(repr, unexpected)))
         if strict and missing:
             errors.append("missing key(s) in state_dict: " + ", ".join(map(repr, missing)))
+        nested = [k for k in unexpected if hasattr(state_dict[k], "items")]
+        if missing and nested:
+            errors.append(f"the state_dict holds dicts under {', '.join(map(repr, nested))}: "
+                          f"a checkpoint? pass the model's part, e.g. "
+                          f"model.load_state_dict(checkpoint[{nested[0]!r}])")
         updates = []
+        given: dict[int, tuple[str, np.ndarray]] = {}  # a shared layer's values must agree
         for name, target in own.items():
             if name not in state_dict:
                 continue
             value = state_dict[name]
             array = np.asarray(value.data if isinstance(value, Tensor) else value)
-            if array.dtype.kind not in "biuf":  # None, a string: not "a shape () value"
-                errors.append(f"value for {name!r} is not numbers: {type(value).__name__} "
-                              f"of dtype {array.dtype}")
-            elif array.shape != target.data.shape:
-                errors.append(f"size mismatch for {name!r}: copying a value of shape "
-                              f"{array.shape} from the state_dict, but the shape in the "
-                              f"current model is {target.data.shape}")
-            elif (target.data.dtype.kind in "iu" and array.dtype.kind == "f"
-                  and not np.array_equal(array, np.round(array))):
-                errors.append(f"value for {name!r} has fractions, but {name!r} holds "
-                              f"integers ({target.data.dtype}): they would be truncated")
+            problem = _load_problem(name, value, array, target.data)
+            if problem is None and id(target) in given:
+                first, first_array = given[id(target)]
+                if not np.array_equal(first_array, array, equal_nan=array.dtype.kind == "f"):
+                    problem = (f"{first!r} and {name!r} are the same tensor (a layer used twice) "
+                               f"but the state_dict gives them different values")
+            if problem is not None:
+                errors.append(problem)
             else:
+                given.setdefault(id(target), (name, array))
                 updates.append((target, array))
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                                + "\n\t".join(errors))
+        if not strict and own and not updates and len(state_dict):
+            warnings.warn(
+                f"load_state_dict(strict=False) loaded nothing: none of the "
+                f"{len(state_dict)} keys of the state_dict (e.g. {next(iter(state_dict))!r}) "
+                f"is a key of this {type(self).__name__} (e.g. {next(iter(own))!r})",
+                UserWarning, stacklevel=2)
         for target, array in updates:
             target.data[...] = array
         return LoadResult(missing, unexpected)

@@ -60,6 +60,8 @@ class Adam(Optimizer):
                         amsgrad=amsgrad)
         super().__init__(params, defaults)
 
+    _optional_state = ("max_exp_avg_sq",)  # made on first use
+
     def _check_group(self, group: dict[str, Any], where: str) -> None:
         checks.real(group["lr"], f"{where}lr", low=0)
         checks.pair(group["betas"], f"{where}betas", checks.real, low=0, high=1, high_open=True)

@@ -25,15 +25,66 @@ from __future__ import annotations
 
 import bisect
 import math
+import numbers
 import warnings
 import weakref
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .. import checks
+from ..tensor import Tensor
 from .optimizer import Optimizer
+
+
+# --- the rules a loaded state dict must follow, one per saved attribute ---
+# A rule is called as rule(value, name, groups), ``groups`` the optimizer's number of
+# parameter groups; it raises (with checks' messages) or returns nothing.
+
+def _number(**bounds: Any) -> Callable[..., None]:
+    return lambda value, name, groups: checks.real(value, name, **bounds)
+
+
+def _count(low: int) -> Callable[..., None]:
+    return lambda value, name, groups: checks.integer(value, name, low=low)
+
+
+def _flag(value: Any, name: str, groups: int) -> None:
+    checks.flag(value, name)
+
+
+def _one_of(*options: str) -> Callable[..., None]:
+    return lambda value, name, groups: checks.choice(value, name, options)
+
+
+def _each(rule: Callable[..., None], per_group: bool = True) -> Callable[..., None]:
+    """A list of values that each follow ``rule``; one per parameter group if ``per_group``."""
+    def check(value: Any, name: str, groups: int) -> None:
+        if not isinstance(value, (list, tuple)):
+            raise checks.ArgumentTypeError(f"{name} must be a list, got "
+                                           f"{checks._shown(value)}")
+        if per_group and len(value) != groups:
+            raise ValueError(f"{name} has {len(value)} value(s), one per parameter group, "
+                             f"but the optimizer has {groups} group(s)")
+        for i, v in enumerate(value):
+            rule(v, f"{name}[{i}]", groups)
+    return check
+
+
+def _best_metric(value: Any, name: str, groups: int) -> None:
+    """ReduceLROnPlateau's best: a number, +-inf before the first metric, never nan."""
+    if not (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and math.isinf(value)):
+        checks.real(value, name)
+
+
+def _optional(rule: Callable[..., None]) -> Callable[..., None]:
+    return lambda value, name, groups: None if value is None else rule(value, name, groups)
+
+
+_LRS = _each(_number(low=0))
 
 
 class LRScheduler:
@@ -127,8 +178,8 @@ class LRScheduler:
                 f"the optimizer has {len(groups)} parameter groups but this "
                 f"{type(self).__name__} was made for {len(lrs)}: make the scheduler after "
                 "the last add_param_group()")
-        for group, lr in zip(groups, lrs):
-            group["lr"] = lr
+        for group, lr in zip(groups, lrs):  # lr_at checked them: step() need not again
+            self.optimizer._set_checked_value(group, "lr", lr)
         self._last_lr = list(lrs)
 
     def state_dict(self) -> dict[str, Any]:
@@ -137,14 +188,53 @@ class LRScheduler:
                 for k, v in self.__dict__.items() if k not in self._not_saved}
 
     _not_saved: tuple = ("optimizer",)
+    # The rule of each saved attribute (see _checked_state); a subclass adds its own.
+    _saved_rules: dict[str, Callable[..., None]] = {
+        "base_lrs": _LRS, "_last_lr": _LRS, "last_epoch": _count(0)}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore ``state_dict()``; also puts the restored lrs into the optimizer's groups,
-        so it does not matter whether the optimizer's state was loaded before or after."""
-        self._restore(state_dict)
+        so it does not matter whether the optimizer's state was loaded before or after.
+
+        Raises:
+            ValueError: ``state_dict`` is not a state dict of this kind of schedule (made
+                with the same options), or a value in it is of the wrong type or out of
+                range (the message names the key); nothing is changed then.
+        """
+        self._restore(self._checked_state(state_dict))
         for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs):
             group["initial_lr"] = base_lr
         self._set_lrs(self._last_lr)
+
+    def _checked_state(self, state_dict: Any) -> dict[str, Any]:
+        """``state_dict`` after checking it holds exactly what this schedule saves, each
+        value by its rule in ``_saved_rules``; raises before anything changes."""
+        kind = type(self).__name__
+        where = f"{kind}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise checks.ArgumentTypeError(f"{where}: expected what state_dict() returns, a "
+                                           f"dict, got {type(state_dict).__name__}")
+        expected = list(LRScheduler.state_dict(self))
+        missing = [k for k in expected if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in expected]
+        if missing or unexpected:
+            parts = ([f"lacks {', '.join(map(repr, missing))}"] if missing else []) + (
+                [f"has {', '.join(map(repr, unexpected))}, which a {kind} does not save"]
+                if unexpected else [])
+            raise ValueError(
+                f"{where}: this is not the state dict of a {kind} made with the same "
+                f"options: it {' and '.join(parts)} (the state dict of another schedule?). "
+                f"A {kind}'s has {', '.join(expected)}")
+        groups = len(self.optimizer.param_groups)
+        for key, rule in self._saved_rules.items():
+            if key in state_dict:
+                rule(state_dict[key], f"{where}: {key}", groups)
+        values = dict(state_dict)
+        self._check_restored(values, where)
+        return values
+
+    def _check_restored(self, values: dict[str, Any], where: str) -> None:
+        """What the rules of single values cannot say (a subclass's cross-checks)."""
 
     def _restore(self, state_dict: dict[str, Any]) -> None:
         """Set the attributes ``state_dict()`` saved (lists kept as lists)."""
@@ -168,6 +258,9 @@ class _TensorFlowDecay(LRScheduler):
         self.decay_rate = decay_rate
         self.staircase = checks.flag(staircase, f"{name}: staircase")
         super().__init__(optimizer, last_epoch)
+
+    _saved_rules = {**LRScheduler._saved_rules, "decay_steps": _number(low=0, low_open=True),
+                    "decay_rate": _number(low=0, low_open=True), "staircase": _flag}
 
     def _progress(self, step: int) -> float:
         """``step / decay_steps``, floored when ``staircase``."""
@@ -224,6 +317,8 @@ class InverseTimeDecay(_TensorFlowDecay):
         checks.real(decay_rate, "InverseTimeDecay: decay_rate", low=0)
         super().__init__(optimizer, decay_steps, decay_rate, staircase, last_epoch)
 
+    _saved_rules = {**_TensorFlowDecay._saved_rules, "decay_rate": _number(low=0)}
+
     def _lrs(self, step: int) -> list[float]:
         divisor = 1 + self.decay_rate * self._progress(step)
         return [base_lr / divisor for base_lr in self.base_lrs]
@@ -245,6 +340,8 @@ class ExponentialLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    _saved_rules = {**LRScheduler._saved_rules, "gamma": _number(low=0, low_open=True)}
+
     def _lrs(self, step: int) -> list[float]:
         return [base_lr * self.gamma ** step for base_lr in self.base_lrs]
 
@@ -265,6 +362,9 @@ class StepLR(LRScheduler):
         checks.real(gamma, "StepLR: gamma", low=0, low_open=True)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
+
+    _saved_rules = {**LRScheduler._saved_rules, "step_size": _count(1),
+                    "gamma": _number(low=0, low_open=True)}
 
     def _lrs(self, step: int) -> list[float]:
         return [base_lr * self.gamma ** (step // self.step_size) for base_lr in self.base_lrs]
@@ -302,6 +402,12 @@ class MultiStepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    _saved_rules = {**LRScheduler._saved_rules, "milestones": _each(_count(0), per_group=False),
+                    "gamma": _number(low=0, low_open=True)}
+
+    def _check_restored(self, values: dict[str, Any], where: str) -> None:
+        values["milestones"] = sorted(values["milestones"])  # bisect needs them in order
+
     def _lrs(self, step: int) -> list[float]:
         factor = self.gamma ** bisect.bisect_right(self.milestones, step)
         return [base_lr * factor for base_lr in self.base_lrs]
@@ -326,6 +432,8 @@ class CosineAnnealingLR(LRScheduler):
         checks.real(eta_min, "CosineAnnealingLR: eta_min", low=0)
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
+
+    _saved_rules = {**LRScheduler._saved_rules, "T_max": _count(1), "eta_min": _number(low=0)}
 
     def _lrs(self, step: int) -> list[float]:
         cosine = (1 + math.cos(math.pi * step / self.T_max)) / 2
@@ -412,6 +520,9 @@ class LinearWarmup(LRScheduler):
         self.then = then
         super().__init__(optimizer, last_epoch)
 
+    _saved_rules = {**LRScheduler._saved_rules, "warmup_steps": _count(1),
+                    "start_factor": _number(low=0, high=1)}
+
     def _lrs(self, step: int) -> list[float]:
         if step >= self.warmup_steps:
             if self.then is not None:
@@ -426,10 +537,25 @@ class LinearWarmup(LRScheduler):
             state["then"] = self.then.state_dict()
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        if self.then is not None and "then" in state_dict:
-            self.then.load_state_dict(state_dict["then"])
-        super().load_state_dict(state_dict)
+    def _checked_state(self, state_dict: Any) -> dict[str, Any]:
+        """As the base class's, with the state of ``then`` checked too (under "then")."""
+        if not isinstance(state_dict, dict):
+            return super()._checked_state(state_dict)  # refuses it
+        if ("then" in state_dict) != (self.then is not None):
+            raise ValueError(
+                "LinearWarmup.load_state_dict: the state dict was saved by a LinearWarmup "
+                + ("with a then= schedule, but this one has none" if "then" in state_dict
+                   else "without a then= schedule, but this one has one")
+                + ": make it as the saved one was made")
+        values = super()._checked_state({k: v for k, v in state_dict.items() if k != "then"})
+        if self.then is not None:
+            values["then"] = self.then._checked_state(state_dict["then"])
+        return values
+
+    def _restore(self, state_dict: dict[str, Any]) -> None:
+        if "then" in state_dict:
+            self.then._restore(state_dict["then"])
+        super()._restore(state_dict)
 
 
 class OneCycleLR(LRScheduler):
@@ -611,6 +737,28 @@ class OneCycleLR(LRScheduler):
             else:
                 group["momentum"] = m
 
+    _saved_rules = {**LRScheduler._saved_rules, "total_steps": _count(1),
+                    "pct_start": _number(low=0, high=1), "anneal_strategy": _one_of("cos", "linear"),
+                    "three_phase": _flag, "cycle_momentum": _flag,
+                    "max_lrs": _each(_number(low=0, low_open=True)), "min_lrs": _LRS,
+                    "momentum_key": _one_of("betas", "momentum"),
+                    "base_momentums": _each(_number(low=0)),
+                    "max_momentums": _each(_number(low=0))}
+
+    def _check_restored(self, values: dict[str, Any], where: str) -> None:
+        key = values.get("momentum_key")
+        if values["cycle_momentum"] and key not in self.optimizer.defaults:
+            raise ValueError(f"{where}: the saved schedule cycles {key!r}, which "
+                             f"{type(self.optimizer).__name__} does not have")
+        if values["last_epoch"] > values["total_steps"]:
+            raise ValueError(f"{where}: last_epoch={values['last_epoch']} is past "
+                             f"total_steps={values['total_steps']}")
+        phases = OneCycleLR._phases(SimpleNamespace(**values))  # as the saved one would
+        if any(start == end for start, end, _, _ in phases):
+            raise ValueError(f"{where}: with pct_start={values['pct_start']} and "
+                             f"total_steps={values['total_steps']} a phase of the cycle has "
+                             "no steps")
+
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         super().load_state_dict(state_dict)
         self._set_momentums()
@@ -714,16 +862,27 @@ class ReduceLROnPlateau(LRScheduler):
             metrics: the metric, a number or a one-element Tensor/array.
 
         Raises:
-            TypeError: no metric was given.
-            ValueError: the metric has more than one element.
+            TypeError: no metric was given, or it is not a number (e.g. a string).
+            ValueError: the metric has more than one element, or is nan or infinite
+                (PyTorch would count it as "no improvement" forever; a nan validation
+                loss means the run diverged). Nothing changes then.
         """
         if metrics is None:
             raise TypeError("ReduceLROnPlateau.step needs the metric it watches, e.g. "
                             "scheduler.step(val_loss), once per epoch")
-        data = np.asarray(metrics)
+        data = np.asarray(metrics.data if isinstance(metrics, Tensor) else metrics)
+        if data.dtype.kind not in "biuf":
+            raise TypeError(f"ReduceLROnPlateau.step: the metric must be a number, got "
+                            f"{checks._shown(metrics)}")
         if data.size != 1:
             raise ValueError(f"the metric must be a single number, got shape {data.shape}")
         current = float(data.reshape(()))
+        if not math.isfinite(current):
+            raise ValueError(
+                f"ReduceLROnPlateau.step: the metric is {current}; a validation loss of "
+                f"{current} means the run diverged (too large a learning rate, or NaN/inf in "
+                "the data), so there is no plateau to detect: stop, lower the learning rate "
+                "or clean the data, and restart from a checkpoint")
         self.last_epoch += 1
         if self._is_better(current, self.best):
             self.best = current
@@ -759,9 +918,22 @@ class ReduceLROnPlateau(LRScheduler):
         raise TypeError("ReduceLROnPlateau has no lr_at: its lr depends on the metrics "
                         "given to step(); use get_last_lr() for the current lrs")
 
+    _saved_rules = {
+        "default_min_lr": _optional(_number(low=0)),
+        "min_lrs": _each(_number(low=0), per_group=False), "mode": _one_of("min", "max"),
+        "factor": _number(low=0, high=1, high_open=True), "patience": _count(0),
+        "threshold": _number(low=0), "threshold_mode": _one_of("rel", "abs"),
+        "cooldown": _count(0), "eps": _number(low=0), "last_epoch": _count(0),
+        "best": _best_metric, "num_bad_epochs": _count(0), "cooldown_counter": _count(0),
+        "_last_lr": _LRS}
+
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore ``state_dict()``; also puts the saved lrs into the optimizer's groups."""
-        self._restore(state_dict)
+        """Restore ``state_dict()``; also puts the saved lrs into the optimizer's groups.
+
+        Raises:
+            ValueError: as ``LRScheduler.load_state_dict``.
+        """
+        self._restore(self._checked_state(state_dict))
         self._set_lrs(self._last_lr)
 
 

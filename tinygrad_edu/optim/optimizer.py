@@ -7,12 +7,14 @@ A subclass writes ``_check_group`` (its hyper-parameters' rules, with
 """
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from .. import autograd
+from .. import autograd, checks
+from ..nn.module import Parameter
 from ..tensor import Tensor
 
 
@@ -35,15 +37,22 @@ class Optimizer:
 
     Raises:
         TypeError: ``params`` is a single Tensor or a set, or holds something not a Tensor.
-        ValueError: ``params`` is empty; a parameter does not require grad, is not a leaf,
-            or appears twice; a hyper-parameter is out of range, nan or inf, or of the
-            wrong type (a string for a number, "yes" for a flag: the error is then also
-            a TypeError), e.g. "SGD: lr must be a finite number >= 0, got inf".
+        ValueError: ``params`` is empty; a parameter does not require grad (unless it is
+            an ``nn.Parameter`` frozen with ``requires_grad=False``: as in PyTorch, it is
+            kept and never updated while frozen), is not a leaf, or appears twice; a
+            group has a key that is no hyper-parameter of this optimizer (a typo such as
+            ``learning_rate`` or ``moment``: the message suggests the right name); a
+            hyper-parameter is out of range, nan or inf, or of the wrong type (a string
+            for a number, "yes" for a flag: the error is then also a TypeError), e.g.
+            "SGD: lr must be a finite number >= 0, got inf".
     """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self._check_group(defaults, f"{type(self).__name__}: ")
         self.defaults = defaults
+        # id(group) -> (group, a copy of it when it was last checked): step() checks again
+        # only the groups that changed since (a learning rate set by hand, a schedule).
+        self._checked_groups: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, (Tensor, set, dict)):
@@ -93,9 +102,61 @@ class Optimizer:
         group = dict(self.defaults)
         group.update(param_group)
         group["params"] = params
-        where = f"{type(self).__name__}: param_groups[{len(self.param_groups)}]: "
-        self._check_group(group, where)
+        self._validate_group(group, f"{type(self).__name__}: param_groups[{len(self.param_groups)}]: ")
         self.param_groups.append(group)
+
+    # Keys a group may hold besides the hyper-parameters: those a schedule writes (here
+    # or in PyTorch, so that code written for either keeps working) and a label.
+    _EXTRA_GROUP_KEYS = frozenset({"params", "name", "initial_lr", "max_lr", "min_lr",
+                                  "base_momentum", "max_momentum"})
+    # Other libraries' names for the same hyper-parameters (Keras, TensorFlow), suggested
+    # when a group uses them.
+    _OTHER_NAMES = {"learning_rate": "lr", "epsilon": "eps", "beta_1": "betas",
+                    "beta_2": "betas", "beta1": "betas", "beta2": "betas", "rho": "alpha",
+                    "decay": "weight_decay", "l2": "weight_decay"}
+
+    def _validate_group(self, group: dict[str, Any], where: str) -> None:
+        """Check a group's keys and hyper-parameters; remember it as checked."""
+        for key in group:
+            if key not in self.defaults and key not in self._EXTRA_GROUP_KEYS:
+                raise ValueError(self._unknown_key_message(key, where))
+        for key in self.defaults:
+            if key not in group:
+                raise ValueError(f"{where}the group has no {key!r}; every group needs each "
+                                 f"of {', '.join(self.defaults)}")
+        self._check_group(group, where)
+        self._checked_groups[id(group)] = (group, dict(group))
+
+    def _unknown_key_message(self, key: Any, where: str) -> str:
+        names = list(self.defaults)
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.5) if isinstance(
+            key, str) else []
+        other = self._OTHER_NAMES.get(key) if isinstance(key, str) else None
+        guess = other if other in self.defaults else (close[0] if close else None)
+        hint = f" (did you mean {guess!r}?)" if guess else ""
+        return (f"{where}unknown key {key!r}{hint}: it is no hyper-parameter of "
+                f"{type(self).__name__}, whose are {', '.join(names)} (and 'params'); "
+                "an unknown key would be silently ignored")
+
+    def _set_checked_value(self, group: dict[str, Any], key: str, value: Any) -> None:
+        """``group[key] = value`` for a value already checked (a schedule's lr), so that
+        step() does not check the group again for it."""
+        seen = self._checked_groups.get(id(group))
+        group[key] = value
+        if seen is not None and seen[0] is group:
+            seen[1][key] = value
+
+    def _check_changed_groups(self) -> None:
+        """Check again every group changed since its last check (e.g. ``lr`` set by hand)."""
+        checked = self._checked_groups
+        for gi, group in enumerate(self.param_groups):
+            seen = checked.get(id(group))
+            try:  # one C-level comparison; identical values compare equal at once
+                unchanged = seen is not None and seen[0] is group and group == seen[1]
+            except Exception:  # a value whose == raises (an array): check it
+                unchanged = False
+            if not unchanged:
+                self._validate_group(group, f"{type(self).__name__}.step: param_groups[{gi}]: ")
 
     def _check_group(self, group: dict[str, Any], where: str) -> None:
         """Check every hyper-parameter of ``group`` with ``tinygrad_edu.checks`` (override
@@ -125,6 +186,8 @@ class Optimizer:
         Args:
             closure: optional function that recomputes the loss (run with grad enabled).
 
+        A parameter that does not require grad (a frozen ``nn.Parameter``) is skipped.
+
         Returns:
             The closure's loss, or None.
 
@@ -132,9 +195,12 @@ class Optimizer:
             TypeError: a ``.grad`` is not a Tensor or ndarray, or its dtype is not its
                 parameter's.
             ValueError: a ``.grad`` does not have its parameter's shape (it would be
-                broadcast into the update). Every gradient is checked before any
+                broadcast into the update); a group's hyper-parameter changed since the
+                optimizer checked it and is now invalid (``param_groups[0]['lr'] = "0.1"``,
+                nan, -1, or an unknown key added). Everything is checked before any
                 parameter changes, so after the error all parameters are as before.
         """
+        self._check_changed_groups()
         loss = None
         if closure is not None:
             with autograd.enable_grad():
@@ -153,7 +219,7 @@ class Optimizer:
         for gi, group in enumerate(self.param_groups):
             for pi, p in enumerate(group["params"]):
                 grad = p.grad
-                if grad is None:
+                if grad is None or not p._requires_grad:  # no gradient, or frozen
                     continue
                 g = grad.data if isinstance(grad, Tensor) else grad
                 if (not isinstance(g, (np.ndarray, np.generic)) or g.shape != p.data.shape
@@ -242,6 +308,7 @@ class Optimizer:
             raise ValueError(f"loaded state dict has {len(saved_groups)} parameter groups, "
                              f"the optimizer has {len(self.param_groups)}")
         params_by_index = {}
+        group_by_index = {}
         new_groups = []
         for g, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
             if not isinstance(saved, dict) or "params" not in saved:
@@ -255,13 +322,18 @@ class Optimizer:
             if missing:
                 raise ValueError(f"{name}: loaded param_groups[{g}] has no {missing[0]!r} (a "
                                  f"state dict of another optimizer than {type(self).__name__}?)")
+            new_group = {k: v for k, v in saved.items() if k != "params"}
             for i, p in zip(saved["params"], group["params"]):
                 params_by_index[int(i)] = p
-            new_group = {k: v for k, v in saved.items() if k != "params"}
+                group_by_index[int(i)] = new_group
             if isinstance(new_group.get("betas"), list):
                 new_group["betas"] = tuple(new_group["betas"])
-            self._check_group(new_group, f"{name}: loaded param_groups[{g}]: ")
             new_group["params"] = group["params"]
+            for key in new_group:
+                if key not in self.defaults and key not in self._EXTRA_GROUP_KEYS:
+                    raise ValueError(self._unknown_key_message(
+                        key, f"{name}: loaded param_groups[{g}]: "))
+            self._check_group(new_group, f"{name}: loaded param_groups[{g}]: ")
             new_groups.append(new_group)
         state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for i, saved_state in state_dict["state"].items():
@@ -269,11 +341,34 @@ class Optimizer:
             if p is None:
                 raise ValueError(f"loaded state has an entry for parameter {i}, which is in "
                                  "no parameter group")
+            self._check_state_keys(saved_state, p, group_by_index[int(i)], f"{name}: loaded "
+                                   f"state[{i}]")
             state[p] = {k: _load_value(v, p, i, k) for k, v in saved_state.items()}
         for group, new_group in zip(self.param_groups, new_groups):
             group.clear()  # the same dict objects: a scheduler may hold the list
             group.update(new_group)
+            self._checked_groups[id(group)] = (group, dict(group))
         self.state = state
+
+    # State keys a parameter may have besides those _init_state gives it (buffers made on
+    # first use, e.g. Adam's max_exp_avg_sq with amsgrad); a subclass lists its own.
+    _optional_state: tuple = ()
+
+    def _check_state_keys(self, saved: Any, p: Tensor, group: dict[str, Any], where: str) -> None:
+        if not isinstance(saved, dict):
+            raise ValueError(f"{where} must be a dict of the parameter's state, got "
+                             f"{type(saved).__name__}")
+        required = list(self._init_state(p, group))
+        allowed = required + [k for k in self._optional_state if k not in required]
+        missing = [k for k in required if k not in saved]
+        unknown = [k for k in saved if k not in allowed]
+        if missing or unknown:
+            what = "; ".join(([f"it has no {', '.join(map(repr, missing))}"] if missing else [])
+                             + ([f"{', '.join(map(repr, unknown))} is no state of "
+                                 f"{type(self).__name__}"] if unknown else []))
+            raise ValueError(f"{where}: {what} (a state dict of another optimizer than "
+                             f"{type(self).__name__}?); its state keys are "
+                             f"{', '.join(allowed) or 'none'}")
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -291,9 +386,10 @@ def _check_param(p: Any, i: int) -> None:
                 if isinstance(p, tuple) else "")
         raise TypeError(f"an optimizer can only optimize Tensors, but params[{i}] is a "
                         f"{type(p).__name__}{hint}")
-    if not p.requires_grad:
+    if not p.requires_grad and not isinstance(p, Parameter):
         raise ValueError(f"params[{i}] (shape {p.shape}) does not require grad; create it "
-                         "with requires_grad=True")
+                         "with requires_grad=True (a frozen nn.Parameter, requires_grad=False, "
+                         "is accepted and skipped, as in PyTorch)")
     if p.creator is not None:
         raise ValueError(f"params[{i}] (shape {p.shape}) is not a leaf tensor (it was "
                          "computed by an op); optimize the tensors it was computed from")
@@ -302,6 +398,16 @@ def _check_param(p: Any, i: int) -> None:
 def _load_value(v: Any, p: Tensor, i: Any, key: str) -> Any:
     if isinstance(v, Tensor):
         v = v.data
+    where = f"loaded state[{i}]['{key}']"
+    if key == "step":
+        count = v.item() if isinstance(v, np.ndarray) and v.size == 1 else v
+        return checks.integer(count, where, low=0)
+    if v is None:  # an optional buffer not made yet (PyTorch saves None for these)
+        return None
+    if not isinstance(v, np.ndarray) or v.dtype.kind != "f":
+        raise ValueError(f"{where} must be a float array of the parameter's shape "
+                         f"{p.shape}, got {checks._shown(v)}"
+                         + (f" of dtype {v.dtype}" if isinstance(v, np.ndarray) else ""))
     # A 0-d array is a count such as 'step', unless it is a float buffer of a 0-d parameter.
     if isinstance(v, np.ndarray) and (v.ndim > 0 or (p.ndim == 0 and v.dtype.kind == "f"
                                                      and key != "step")):

@@ -56,6 +56,8 @@ class RMSprop(Optimizer):
                         momentum=momentum, centered=centered)
         super().__init__(params, defaults)
 
+    _optional_state = ("grad_avg", "momentum_buffer")  # made on first use
+
     def _check_group(self, group: dict[str, Any], where: str) -> None:
         checks.real(group["lr"], f"{where}lr", low=0)
         checks.real(group["alpha"], f"{where}alpha", low=0, high=1)

@@ -54,6 +54,8 @@ class SGD(Optimizer):
                         weight_decay=weight_decay, nesterov=nesterov)
         super().__init__(params, defaults)
 
+    _optional_state = ("momentum_buffer",)  # made on first use
+
     def _check_group(self, group: dict[str, Any], where: str) -> None:
         checks.real(group["lr"], f"{where}lr", low=0)
         checks.real(group["momentum"], f"{where}momentum", low=0)

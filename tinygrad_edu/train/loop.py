@@ -15,6 +15,7 @@ import numpy as np
 from .. import checks
 from ..autograd import no_grad
 from ..optim.lr_scheduler import ReduceLROnPlateau
+from ..tensor import Tensor
 from .history import History
 
 Metric = Callable[[Any, Any], float]
@@ -53,8 +54,21 @@ def accuracy(output: Any, target: Any) -> float:
 
     Returns:
         The number of correct predictions divided by n, in [0, 1].
+
+    Raises:
+        ValueError: the targets are not class labels (fractional values such as 0.3: a
+            regression, where accuracy means nothing), or their number is not the
+            number of predictions.
     """
     out, t = np.asarray(output), np.asarray(target)
+    if t.dtype.kind not in "biu":
+        fractions = t[t != np.round(t)] if t.dtype.kind == "f" else None
+        if fractions is None or fractions.size:
+            what = (f"dtype {t.dtype}" if fractions is None
+                    else f"{fractions.size} of them are not whole numbers, e.g. {fractions[0]}")
+            raise ValueError(f"accuracy compares predicted and true class labels, but the "
+                             f"targets are not class labels ({what}): for a regression, "
+                             "measure the loss instead (metrics=[] or another metric)")
     if out.ndim == 2 and out.shape[1] > 1:
         predicted = out.argmax(axis=1)
     else:
@@ -122,8 +136,13 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         ValueError: the loss became NaN or infinite and the batch itself holds NaN or
             inf (the message names the batch and the position; the learning rate is not
             the cause); ``epochs`` not an integer >= 1, ``progress`` not a bool or None,
-            or an unknown metric name.
-        TypeError: a callback that is not a function.
+            or an unknown metric name; the optimizer holds none of the model's trainable
+            parameters (made for another model); the loss does not depend on any
+            parameter (computed outside the graph, or every parameter frozen).
+        TypeError: a callback that is not a function; a model, loss, optimizer or
+            scheduler that is not one (a class instead of an instance, a string); a
+            loss_fn that returns no Tensor, or fails on a model output that is a tuple
+            (the message says so).
 
     Example:
         >>> history = fit(model, nn.CrossEntropyLoss(), tg.optim.Adam(model.parameters()),
@@ -144,7 +163,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
                 f"fit: callbacks[{i}] must be a function cb(epoch, history), got "
                 f"{type(callback).__name__}")
     named = None if metrics is None else _metric_functions(metrics)
-    params = list(model.parameters())
+    params = _check_training_parts("fit", model, loss_fn, optimizer, scheduler)
     history = History()
     show = _show_progress(progress)
     step = 0
@@ -160,13 +179,14 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
                 named = _default_metrics(y)
             optimizer.zero_grad()
             output = model(x)
-            loss = loss_fn(output, y)
+            loss = _batch_loss("fit", loss_fn, output, y)
             value = _scalar(loss)
             lr = float(optimizer.param_groups[0]["lr"])
             step += 1
             if not math.isfinite(value):
                 _check_batch_is_finite(x, y, f"batch {number} of epoch {epoch}", value)
                 raise DivergedError(step, epoch, value, lr, history)
+            _check_differentiable("fit", loss)
             loss.backward()
             norm = _grad_norm(params)
             optimizer.step()
@@ -228,7 +248,8 @@ def evaluate(model: Any, loss_fn: Callable[[Any, Any], Any] | None, loader: Iter
                 output = model(x)
                 n = _batch_size(x)
                 count += n
-                loss = None if loss_fn is None else _scalar(loss_fn(output, y))
+                loss = None if loss_fn is None else _scalar(
+                    _batch_loss("evaluate", loss_fn, output, y, training=False))
                 _accumulate(totals, n, loss, named, output, y)
     finally:
         _set_mode(model, training=was_training)
@@ -271,6 +292,76 @@ def _accumulate(totals: dict[str, float], n: int, loss: float | None,
         totals["loss"] = totals.get("loss", 0.0) + loss * n
     for name, metric in metrics.items():
         totals[name] = totals.get(name, 0.0) + metric(output, y) * n
+
+
+def _check_training_parts(who: str, model: Any, loss_fn: Any, optimizer: Any,
+                          scheduler: Any = None) -> list:
+    """Refuse a model, loss, optimizer or scheduler that is not one (before any step);
+    return the model's parameters."""
+    for name, part, example in (("model", model, "model = MLP()"),
+                                ("loss_fn", loss_fn, "nn.CrossEntropyLoss()"),
+                                ("optimizer", optimizer, "tg.optim.SGD(model.parameters())"),
+                                ("scheduler", scheduler, "StepLR(optimizer, 10)")):
+        if isinstance(part, type):
+            raise TypeError(f"{who}: {name} is the class {part.__name__}, not an instance of "
+                            f"it; make one first, e.g. {example}")
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(f"{who}: model must be a tg.nn.Module (callable, with parameters()), "
+                        f"got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"{who}: loss_fn must be a function loss_fn(output, target), e.g. "
+                        f"nn.CrossEntropyLoss(), got {type(loss_fn).__name__}")
+    if not all(hasattr(optimizer, a) for a in ("step", "zero_grad", "param_groups")):
+        raise TypeError(f"{who}: optimizer must be a tg.optim optimizer, e.g. "
+                        f"tg.optim.SGD(model.parameters(), lr=0.1), got "
+                        f"{type(optimizer).__name__}")
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"{who}: scheduler must be a tg.optim.lr_scheduler schedule (with "
+                        f"step()), got {type(scheduler).__name__}")
+    params = list(model.parameters())
+    trainable = [p for p in params if getattr(p, "requires_grad", False)]
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if trainable and not any(id(p) in held for p in trainable):
+        raise ValueError(
+            f"{who}: the optimizer holds none of the model's trainable parameters, so "
+            "training would change nothing: it was made for another model (or before the "
+            "model was re-created or copied); make it from this one: "
+            "tg.optim.SGD(model.parameters(), lr=...)")
+    return params
+
+
+def _batch_loss(who: str, loss_fn: Callable[[Any, Any], Any], output: Any, y: Any,
+                training: bool = True) -> Any:
+    """``loss_fn(output, y)``; when training, it must be a Tensor. A failure on a model
+    output that is a tuple says so (an RNN's (output, hidden), say)."""
+    try:
+        loss = loss_fn(output, y)
+    except Exception as e:
+        if isinstance(output, (tuple, list)):
+            raise TypeError(
+                f"{who}: the model returned a {type(output).__name__} of {len(output)} "
+                f"values, and loss_fn failed on it ({type(e).__name__}: {e}). loss_fn gets "
+                "what the model returns: make forward() return the predictions alone, or "
+                "give a loss_fn that picks them, e.g. lambda out, y: criterion(out[0], y)"
+            ) from e
+        raise
+    if training and not isinstance(loss, Tensor):
+        what = (f"a plain number {loss!r} (.item() or float() leave the graph)"
+                if isinstance(loss, (int, float, np.generic)) else
+                f"a {type(loss).__name__}")
+        raise TypeError(f"{who}: loss_fn must return a Tensor, computed from the model's "
+                        f"output with Tensor operations so that backward reaches the "
+                        f"parameters; it returned {what}")
+    return loss
+
+
+def _check_differentiable(who: str, loss: Tensor) -> None:
+    if not loss.requires_grad:
+        raise ValueError(
+            f"{who}: the loss does not depend on any parameter that requires grad, so "
+            "backward has nothing to train: it was computed outside the graph (from .data, "
+            ".item(), .numpy() or a NumPy function), under no_grad, or every parameter of "
+            "the model is frozen (requires_grad=False)")
 
 
 def _inputs_and_targets(batch: Any) -> tuple[Any, Any]:

@@ -12,7 +12,8 @@ import numpy as np
 
 from .. import checks
 from . import _plot
-from .loop import _ONE_SHOT_HINT, _check_batch_is_finite, _inputs_and_targets, _scalar, _set_mode
+from .loop import (_ONE_SHOT_HINT, _batch_loss, _check_batch_is_finite, _check_differentiable,
+                   _check_training_parts, _inputs_and_targets, _scalar, _set_mode)
 
 
 class LRRangeResult:
@@ -129,6 +130,7 @@ def lr_range_test(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any
                             high_open=True)
     diverge_factor = checks.real(diverge_factor, "lr_range_test: diverge_factor", low=1,
                                  low_open=True)
+    _check_training_parts("lr_range_test", model, loss_fn, optimizer)
 
     # Both state dicts are copies, so the steps below do not change them.
     model_state = model.state_dict()
@@ -149,7 +151,7 @@ def lr_range_test(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any
                 group["lr"] = lr
             x, y = _inputs_and_targets(next(batches))
             optimizer.zero_grad()
-            loss = loss_fn(model(x), y)
+            loss = _batch_loss("lr_range_test", loss_fn, model(x), y)
             value = _scalar(loss)
             if not math.isfinite(value):
                 _check_batch_is_finite(x, y, f"step {i + 1} of the range test", value)
@@ -164,6 +166,7 @@ def lr_range_test(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any
             if smoothed > diverge_factor * best:
                 diverged = True
                 break
+            _check_differentiable("lr_range_test", loss)
             loss.backward()
             optimizer.step()
     finally:

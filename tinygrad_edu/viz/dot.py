@@ -12,8 +12,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .. import checks
 from ..tensor import Tensor
-from .graph import call_text, produced_tensors, tensor_inputs, topological_order
+from .graph import call_text, checked_names, produced_tensors, tensor_inputs, topological_order
 
 GRAPHVIZ_HINT = (
     "the Graphviz `dot` program is needed to render a graph, but it is not on the PATH; "
@@ -56,7 +57,9 @@ def to_dot(tensor: Tensor, show_values: bool = False, show_grads: bool = False,
         >>> x = tg.Tensor([1.0, 2.0], requires_grad=True)
         >>> print(to_dot((x * x).sum(), names={"x": x}))
     """
-    named = {id(t): n for n, t in (names or {}).items()}
+    show_values = checks.flag(show_values, "to_dot: show_values")
+    show_grads = checks.flag(show_grads, "to_dot: show_grads")
+    named = {id(t): n for n, t in checked_names(names, "to_dot").items()}
     order = topological_order(tensor)[::-1]  # forward order reads better top to bottom
     outputs = produced_tensors(tensor, order)
 

@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd import no_grad
 from ..ops.shape import sum_to
 from ..tensor import Tensor
-from .graph import call_text, produced_tensors, tensor_inputs, topological_order
+from .graph import call_text, checked_names, produced_tensors, tensor_inputs, topological_order
 
 
 def explain_backward(tensor: Tensor, names: Mapping[str, Tensor] | None = None) -> str:
@@ -60,7 +60,7 @@ def explain_backward(tensor: Tensor, names: Mapping[str, Tensor] | None = None) 
     order = topological_order(tensor)
     forward = order[::-1]
     results = produced_tensors(tensor, order)
-    label = _Labels(names, tensor, forward, results)
+    label = _Labels(checked_names(names, "explain_backward"), tensor, forward, results)
 
     lines = ["Forward pass (each op's result, in the order computed):"]
     for fn in forward:

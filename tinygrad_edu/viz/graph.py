@@ -58,6 +58,23 @@ def tensor_inputs(fn: Any) -> list[tuple[int, Tensor]]:
     return [(i, x) for i, x in enumerate(fn.inputs) if isinstance(x, Tensor)]
 
 
+def checked_names(names: Any, who: str) -> dict[str, Tensor]:
+    """``names`` ({label: tensor}) after checking it, so that no label is silently lost."""
+    if names is None:
+        return {}
+    if not hasattr(names, "items"):
+        raise TypeError(f"{who}: names must be a dict {{label: tensor}}, e.g. "
+                        f"{{'x': x, 'w': w}}, got {type(names).__name__}")
+    for label, t in names.items():
+        if isinstance(label, Tensor) and isinstance(t, str):
+            raise TypeError(f"{who}: names maps each label to its tensor, {{{t!r}: tensor}}; "
+                            f"this one is the other way round, {{tensor: {t!r}}}")
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{who}: names[{label!r}] must be a Tensor (the tensor to label "
+                            f"{label!r}), got {type(t).__name__}")
+    return dict(names)
+
+
 def call_text(fn: Any, name_of: Any) -> str:
     """``Name(arg, ...)`` for a Function call: Tensors by ``name_of(tensor)``, constants
     (numbers, shapes, small arrays) as values; ``None`` and flags are left out."""
