@@ -118,7 +118,8 @@ def _split_points(sections: Any, n: int) -> Any:
     for i in sections:
         if not -n <= i <= n:
             raise ValueError(f"split: index {int(i)} is out of range for an axis of size {n} "
-                             f"(cut indices must be in [{-n}, {n}]), got {list(map(int, sections))}")
+                             f"(cut indices must be in [{-n}, {n}]), "
+                             f"got {list(map(int, sections))}")
         point = int(i) % n if i < 0 else int(i)
         if points and point < points[-1]:
             raise ValueError(f"split: the indices to cut at must not decrease, got "

@@ -89,7 +89,9 @@ def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any
 
 
 def _wrap(result: Any) -> Any:
-    return Tensor._wrap(np.asarray(result)) if isinstance(result, (np.ndarray, np.generic)) else result
+    if isinstance(result, (np.ndarray, np.generic)):
+        return Tensor._wrap(np.asarray(result))
+    return result
 
 
 def _tensor(x: Any) -> Tensor:

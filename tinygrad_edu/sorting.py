@@ -1,4 +1,4 @@
-"""Sorting and order statistics: sort, argsort, topk, median, quantile, percentile.
+"""Sorting and order statistics: max/min by dim, sort, argsort, topk, median, quantile.
 
 Every one of them gathers elements of x at positions that a stable argsort of x's data
 finds, with one op, GetItem (``x[index]`` with one integer array per axis, which is what
@@ -29,11 +29,13 @@ import numpy as np
 
 from . import checks
 from .dtypes import get_default_dtype
-from .ops.elementwise import Where
-from .ops.reduce import Max
+from .ops.elementwise import Maximum, Minimum, Where
+from .ops.reduce import Max, Min
 from .ops.shape import GetItem
-from .return_types import MedianValuesIndices, SortValuesIndices, TopKValuesIndices
-from .tensor import Tensor, _normalize_axes
+from .return_types import (
+    MedianValuesIndices, SortValuesIndices, TopKValuesIndices, ValuesIndices,
+)
+from .tensor import Tensor, _axis, _is_dim as is_dim, _normalize_axes
 
 # --- the two building blocks: a stable order, and a gather along an axis ---
 
@@ -56,6 +58,58 @@ def take_along_axis(x: Tensor, positions: np.ndarray, axis: int) -> Tensor:
     index = list(np.indices(positions.shape, sparse=True))
     index[axis] = positions
     return GetItem.apply(x, tuple(index))
+
+
+# --- max and min: NumPy's values or PyTorch's (values, indices) ---
+
+
+def max_or_min(x: Tensor, name: str, args: tuple, kwargs: dict) -> Any:
+    """``Tensor.max`` / ``Tensor.min``: pick the NumPy form, the PyTorch form, or the
+    element-wise one from the arguments (see ``Tensor.max``)."""
+    unknown = set(kwargs) - {"axis", "keepdims", "dim", "keepdim"}
+    if unknown or len(args) > 2 or (len(args) == 2 and "keepdim" in kwargs):
+        raise TypeError(f"{name}() takes axis=/keepdims= (NumPy) or dim, keepdim= (PyTorch), "
+                        f"got {len(args)} positional and {sorted(kwargs)}")
+    if args and isinstance(args[0], (Tensor, np.ndarray)):
+        if len(args) > 1 or kwargs:
+            raise TypeError(f"{name}(other) takes no other arguments")
+        return (Maximum if name == "max" else Minimum).apply(x, args[0])
+    if "dim" in kwargs or "keepdim" in kwargs:
+        if args or "axis" in kwargs or "keepdims" in kwargs:
+            raise TypeError(f"{name}: give axis=/keepdims= (NumPy) or dim=/keepdim= (PyTorch), "
+                            "not a mix")
+        args = (kwargs.pop("dim", None), kwargs.pop("keepdim", False))
+    elif args and "keepdims" not in kwargs and "axis" not in kwargs and is_dim(args[0]):
+        pass  # out.max(1): PyTorch's dim
+    else:
+        values = Max if name == "max" else Min
+        axis = args[0] if args else kwargs.get("axis")
+        keepdims = args[1] if len(args) > 1 else kwargs.get("keepdims", False)
+        return values.apply(x, _axis(axis), bool(keepdims))
+    dim, keepdim = args[0], bool(args[1]) if len(args) > 1 else False
+    if dim is None or not is_dim(dim):
+        raise TypeError(f"{name}(dim) takes one int dim, got {dim!r}; for all elements call "
+                        f"{name}() (or {name}(axis=...) for several axes)")
+    if x.data.ndim == 0:
+        dim_ok = dim in (0, -1)
+    else:
+        dim_ok = -x.data.ndim <= dim < x.data.ndim
+    if not dim_ok:
+        raise np.exceptions.AxisError(int(dim), x.data.ndim, msg_prefix=name)
+    if x.data.ndim and x.data.shape[int(dim)] == 0:
+        raise ValueError(f"{name} of an empty selection (shape {x.shape}, dim={dim}) has no "
+                         "value: reduce over axes that are not empty")
+    find = np.argmax if name == "max" else np.argmin
+    indices = np.asarray(find(x.data, axis=int(dim) if x.data.ndim else None, keepdims=True))
+    if x.data.ndim == 0:
+        values = x.clone()
+        indices = np.zeros((), np.int64)
+    else:
+        values = take_along_axis(x, indices, int(dim))  # the gradient to that index only
+        if not keepdim:
+            values = values.squeeze(int(dim))
+            indices = indices.squeeze(int(dim))
+    return ValuesIndices(values, Tensor._wrap(indices.astype(np.int64)))
 
 
 def _dim(dim: Any, ndim: int, name: str, what: str = "dim") -> int:

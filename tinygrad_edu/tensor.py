@@ -430,7 +430,8 @@ class Tensor:
         return _math.Log10.apply(self)
 
     def logaddexp(self, other: Any) -> "Tensor":
-        """log(exp(self) + exp(other)), stable; d/dself = exp(self - y), d/dother = exp(other - y)."""
+        """log(exp(self) + exp(other)), stable; d/dself = exp(self - y), d/dother =
+        exp(other - y)."""
         return _math.LogAddExp.apply(self, _operand(other))
 
     def tan(self) -> "Tensor":
@@ -565,12 +566,12 @@ class Tensor:
         A positional int is PyTorch's ``dim`` (``_, pred = out.max(1)``), unless NumPy's
         ``keepdims=`` is also given; a pair used as if it were the values raises.
         """
-        return _max_or_min(self, "max", args, kwargs)
+        return _sorting.max_or_min(self, "max", args, kwargs)
 
     def min(self, *args: Any, **kwargs: Any) -> Any:
         """The smallest value, with the same forms as ``max``: ``min(axis=...)`` the values,
         ``min(dim)`` the pair ``(values, indices)``, ``min(other)`` ``tg.minimum``."""
-        return _max_or_min(self, "min", args, kwargs)
+        return _sorting.max_or_min(self, "min", args, kwargs)
 
     def amax(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
         """Largest value over ``axis`` (as ``sum``); the gradient goes to the maximum, shared
@@ -652,7 +653,8 @@ class Tensor:
     # --- shape ---
 
     def reshape(self, *shape: Any) -> "Tensor":
-        """The same elements in a new shape: ``reshape(2, 3)`` or ``reshape((2, 3))``; -1 infers one axis."""
+        """The same elements in a new shape: ``reshape(2, 3)`` or ``reshape((2, 3))``; -1
+        infers one axis."""
         return Reshape.apply(self, _shape_arg(shape))
 
     def flatten(self) -> "Tensor":
@@ -829,57 +831,6 @@ def _ddof(name: str, ddof: Any, correction: Any, unbiased: Any) -> int:
     return int(ddof)
 
 
-def _max_or_min(x: "Tensor", name: str, args: tuple, kwargs: dict) -> Any:
-    """``Tensor.max`` / ``Tensor.min``: pick the NumPy form, the PyTorch form, or the
-    element-wise one from the arguments (see ``Tensor.max``)."""
-    unknown = set(kwargs) - {"axis", "keepdims", "dim", "keepdim"}
-    if unknown or len(args) > 2 or (len(args) == 2 and "keepdim" in kwargs):
-        raise TypeError(f"{name}() takes axis=/keepdims= (NumPy) or dim, keepdim= (PyTorch), "
-                        f"got {len(args)} positional and {sorted(kwargs)}")
-    if args and isinstance(args[0], (Tensor, np.ndarray)):
-        if len(args) > 1 or kwargs:
-            raise TypeError(f"{name}(other) takes no other arguments")
-        return (maximum if name == "max" else minimum)(x, args[0])
-    if "dim" in kwargs or "keepdim" in kwargs:
-        if args or "axis" in kwargs or "keepdims" in kwargs:
-            raise TypeError(f"{name}: give axis=/keepdims= (NumPy) or dim=/keepdim= (PyTorch), "
-                            "not a mix")
-        args = (kwargs.pop("dim", None), kwargs.pop("keepdim", False))
-    elif args and "keepdims" not in kwargs and "axis" not in kwargs and _is_dim(args[0]):
-        pass  # out.max(1): PyTorch's dim
-    else:
-        values = Max if name == "max" else Min
-        axis = args[0] if args else kwargs.get("axis")
-        keepdims = args[1] if len(args) > 1 else kwargs.get("keepdims", False)
-        return values.apply(x, _axis(axis), bool(keepdims))
-    dim, keepdim = args[0], bool(args[1]) if len(args) > 1 else False
-    if dim is None or not _is_dim(dim):
-        raise TypeError(f"{name}(dim) takes one int dim, got {dim!r}; for all elements call "
-                        f"{name}() (or {name}(axis=...) for several axes)")
-    if x.data.ndim == 0:
-        dim_ok = dim in (0, -1)
-    else:
-        dim_ok = -x.data.ndim <= dim < x.data.ndim
-    if not dim_ok:
-        raise np.exceptions.AxisError(int(dim), x.data.ndim, msg_prefix=name)
-    if x.data.ndim and x.data.shape[int(dim)] == 0:
-        raise ValueError(f"{name} of an empty selection (shape {x.shape}, dim={dim}) has no "
-                         "value: reduce over axes that are not empty")
-    find = np.argmax if name == "max" else np.argmin
-    indices = np.asarray(find(x.data, axis=int(dim) if x.data.ndim else None, keepdims=True))
-    if x.data.ndim == 0:
-        values = x.clone()
-        indices = np.zeros((), np.int64)
-    else:
-        index = list(np.indices(indices.shape, sparse=True))
-        index[int(dim)] = indices
-        values = GetItem.apply(x, tuple(index))  # the gradient goes to that index only
-        if not keepdim:
-            values = values.squeeze(int(dim))
-            indices = indices.squeeze(int(dim))
-    return ValuesIndices(values, Tensor._wrap(indices.astype(np.int64)))
-
-
 def _is_dim(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
@@ -1011,8 +962,6 @@ from .ops import math as _math  # noqa: E402
 from .ops.nn import LogSoftmax, Softmax  # noqa: E402
 from .ops.reduce import LogSumExp, Max, Min, Sum  # noqa: E402
 from .ops.shape import BroadcastTo, GetItem, Reshape, Transpose  # noqa: E402
-from .functions import maximum, minimum  # noqa: E402
-from .return_types import ValuesIndices  # noqa: E402
 from . import functions as _functions  # noqa: E402
 from . import sorting as _sorting  # noqa: E402
 from . import numpy_interop  # noqa: E402

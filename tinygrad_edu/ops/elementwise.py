@@ -2,10 +2,10 @@
 
 Binary ops convert their operands with ``dtypes.promote`` (PyTorch's type promotion; the
 arithmetic ones skip the call when both are arrays of one dtype, the common case, as this
-is the hot path) and float functions their input with ``dtypes.to_float``. Each backward returns gradients
-shaped like the output; the engine sums them back to a broadcast input's shape. Formulas
-use operators and NumPy ufuncs, which work on ndarrays (first order) and on Tensors
-(``create_graph=True``) alike.
+is the hot path) and float functions their input with ``dtypes.to_float``. Each backward
+returns gradients shaped like the output; the engine sums them back to a broadcast input's
+shape. Formulas use operators and NumPy ufuncs, which work on ndarrays (first order) and
+on Tensors (``create_graph=True``) alike.
 """
 import numpy as np
 
