@@ -954,3 +954,13 @@ def test_gradgradcheck_checks_grad_outputs_and_inputs():
             check(lambda x: x * x, np.ones(2))
         with pytest.raises(TypeError, match=f"{check.__name__}: fn must be a function"):
             check(3, x)
+
+
+@pytest.mark.parametrize("value", ["no", "yes", 1, None])
+def test_requires_grad_takes_only_a_bool(value):
+    x = tg.Tensor([1.0])
+    with pytest.raises(TypeError, match=r"requires_grad must be True or False, got"):
+        x.requires_grad = value
+    assert x.requires_grad is False
+    with pytest.raises(TypeError, match=r"requires_grad must be True or False"):
+        tg.Tensor([1.0], requires_grad=value)

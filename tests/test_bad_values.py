@@ -1141,3 +1141,27 @@ def test_gradcheck_settings_that_are_valid_are_accepted():
     assert tg.gradcheck(_cube, x, eps=np.float64(1e-6), atol=0, rtol=np.float32(1e-3),
                         raise_exception=np.bool_(True))
     assert tg.gradgradcheck(_cube, x, atol=1e-4, rtol=0)
+
+
+def test_step_sees_changes_made_in_place_and_behind_a_schedule():
+    opt = optim.Adam([param()], lr=0.1)
+    opt.param_groups[0]["betas"] = [0.9, 0.999]     # a list set by hand: valid...
+    opt.step()
+    opt.param_groups[0]["betas"][1] = 1.0            # ...then changed in place
+    with pytest.raises(V, match=re.escape("Adam.step: param_groups[0]: betas[1] must be in "
+                                          "[0, 1), got 1.0")):
+        opt.step()
+    opt = sgd(lr=0.1)
+    sched = sch.ExponentialLR(opt, 0.5)
+    opt.param_groups[0]["momentum"] = -0.5           # a bad change the schedule's lr hides not
+    sched.step()
+    with pytest.raises(V, match=re.escape("SGD.step: param_groups[0]: momentum must be >= 0, "
+                                          "got -0.5")):
+        opt.step()
+    opt.param_groups[0]["momentum"] = 0.0
+    opt.param_groups.append({"params": [param()], "lr": 0.1})   # a group added by hand
+    with pytest.raises(V, match=re.escape("SGD.step: param_groups[1]: the group has no "
+                                          "'momentum'; every group needs each of lr, momentum, "
+                                          "dampening, weight_decay, nesterov (add groups with "
+                                          "add_param_group()")):
+        opt.step()

@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import checks
+from . import checks
 from .dtypes import to_array
 
 
@@ -51,8 +52,8 @@ class Tensor:
         self._requires_grad = False
         self.creator = None
         self.output_index = 0
-        if requires_grad:
-            self.requires_grad = True
+        if requires_grad is not False:
+            self.requires_grad = requires_grad
 
     @staticmethod
     def _wrap(data: np.ndarray, requires_grad: bool = False, creator: Any = None,
@@ -77,6 +78,7 @@ class Tensor:
         if self.creator is not None:
             raise RuntimeError("requires_grad can only be changed on a leaf tensor; "
                                "use .detach() to get a tensor outside the graph")
+        value = checks.flag(value, "requires_grad")  # "no" must not mean True
         if value and self.data.dtype.kind != "f":
             raise TypeError(f"only floating point tensors can require grad, got dtype "
                             f"{self.data.dtype}; create it with dtype=np.float32 or np.float64")

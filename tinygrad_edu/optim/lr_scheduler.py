@@ -178,8 +178,8 @@ class LRScheduler:
                 f"the optimizer has {len(groups)} parameter groups but this "
                 f"{type(self).__name__} was made for {len(lrs)}: make the scheduler after "
                 "the last add_param_group()")
-        for group, lr in zip(groups, lrs):  # lr_at checked them: step() need not again
-            self.optimizer._set_checked_value(group, "lr", lr)
+        for i, lr in enumerate(lrs):  # lr_at checked them: step() need not again
+            self.optimizer._set_checked_value(i, "lr", lr)
         self._last_lr = list(lrs)
 
     def state_dict(self) -> dict[str, Any]:
@@ -738,7 +738,8 @@ class OneCycleLR(LRScheduler):
                 group["momentum"] = m
 
     _saved_rules = {**LRScheduler._saved_rules, "total_steps": _count(1),
-                    "pct_start": _number(low=0, high=1), "anneal_strategy": _one_of("cos", "linear"),
+                    "pct_start": _number(low=0, high=1),
+                    "anneal_strategy": _one_of("cos", "linear"),
                     "three_phase": _flag, "cycle_momentum": _flag,
                     "max_lrs": _each(_number(low=0, low_open=True)), "min_lrs": _LRS,
                     "momentum_key": _one_of("betas", "momentum"),

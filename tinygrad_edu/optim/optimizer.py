@@ -50,9 +50,9 @@ class Optimizer:
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self._check_group(defaults, f"{type(self).__name__}: ")
         self.defaults = defaults
-        # id(group) -> (group, a copy of it when it was last checked): step() checks again
-        # only the groups that changed since (a learning rate set by hand, a schedule).
-        self._checked_groups: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        # A copy of each group as it was last checked: step() checks again only the groups
+        # that changed since (a learning rate set by hand), with one comparison.
+        self._checked_copies: list[dict[str, Any]] = []
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, (Tensor, set, dict)):
@@ -102,8 +102,10 @@ class Optimizer:
         group = dict(self.defaults)
         group.update(param_group)
         group["params"] = params
-        self._validate_group(group, f"{type(self).__name__}: param_groups[{len(self.param_groups)}]: ")
+        where = f"{type(self).__name__}: param_groups[{len(self.param_groups)}]: "
+        self._validate_group(group, where)
         self.param_groups.append(group)
+        self._checked_copies.append(_checked_copy(group))
 
     # Keys a group may hold besides the hyper-parameters: those a schedule writes (here
     # or in PyTorch, so that code written for either keeps working) and a label.
@@ -116,16 +118,16 @@ class Optimizer:
                     "decay": "weight_decay", "l2": "weight_decay"}
 
     def _validate_group(self, group: dict[str, Any], where: str) -> None:
-        """Check a group's keys and hyper-parameters; remember it as checked."""
+        """Check a group's keys and hyper-parameters."""
         for key in group:
             if key not in self.defaults and key not in self._EXTRA_GROUP_KEYS:
                 raise ValueError(self._unknown_key_message(key, where))
         for key in self.defaults:
             if key not in group:
                 raise ValueError(f"{where}the group has no {key!r}; every group needs each "
-                                 f"of {', '.join(self.defaults)}")
+                                 f"of {', '.join(self.defaults)} (add groups with "
+                                 "add_param_group(), which fills in the defaults)")
         self._check_group(group, where)
-        self._checked_groups[id(group)] = (group, dict(group))
 
     def _unknown_key_message(self, key: Any, where: str) -> str:
         names = list(self.defaults)
@@ -138,25 +140,25 @@ class Optimizer:
                 f"{type(self).__name__}, whose are {', '.join(names)} (and 'params'); "
                 "an unknown key would be silently ignored")
 
-    def _set_checked_value(self, group: dict[str, Any], key: str, value: Any) -> None:
-        """``group[key] = value`` for a value already checked (a schedule's lr), so that
-        step() does not check the group again for it."""
-        seen = self._checked_groups.get(id(group))
-        group[key] = value
-        if seen is not None and seen[0] is group:
-            seen[1][key] = value
+    def _set_checked_value(self, index: int, key: str, value: Any) -> None:
+        """``param_groups[index][key] = value`` for a value already checked (a schedule's
+        lr), so that step() does not check the group again for it."""
+        self.param_groups[index][key] = value
+        copies = self._checked_copies
+        if index < len(copies):
+            copies[index][key] = value
 
     def _check_changed_groups(self) -> None:
         """Check again every group changed since its last check (e.g. ``lr`` set by hand)."""
-        checked = self._checked_groups
+        copies = self._checked_copies
         for gi, group in enumerate(self.param_groups):
-            seen = checked.get(id(group))
-            try:  # one C-level comparison; identical values compare equal at once
-                unchanged = seen is not None and seen[0] is group and group == seen[1]
+            try:
+                unchanged = gi < len(copies) and group == copies[gi]
             except Exception:  # a value whose == raises (an array): check it
                 unchanged = False
             if not unchanged:
                 self._validate_group(group, f"{type(self).__name__}.step: param_groups[{gi}]: ")
+        self._checked_copies = [_checked_copy(group) for group in self.param_groups]
 
     def _check_group(self, group: dict[str, Any], where: str) -> None:
         """Check every hyper-parameter of ``group`` with ``tinygrad_edu.checks`` (override
@@ -200,7 +202,12 @@ class Optimizer:
                 nan, -1, or an unknown key added). Everything is checked before any
                 parameter changes, so after the error all parameters are as before.
         """
-        self._check_changed_groups()
+        try:  # the hot path: one comparison in C, identical values equal at once
+            unchanged = self.param_groups == self._checked_copies
+        except Exception:  # a value whose == raises (an array set by hand)
+            unchanged = False
+        if not unchanged:
+            self._check_changed_groups()
         loss = None
         if closure is not None:
             with autograd.enable_grad():
@@ -222,8 +229,10 @@ class Optimizer:
                 if grad is None or not p._requires_grad:  # no gradient, or frozen
                     continue
                 g = grad.data if isinstance(grad, Tensor) else grad
-                if (not isinstance(g, (np.ndarray, np.generic)) or g.shape != p.data.shape
-                        or g.dtype != p.data.dtype):
+                data = p.data
+                # ``is`` first: a dtype is nearly always the same object (cheap on this path)
+                if (not isinstance(g, (np.ndarray, np.generic)) or g.shape != data.shape
+                        or (g.dtype is not data.dtype and g.dtype != data.dtype)):
                     self._refuse_gradient(grad, p, gi, pi)
                 found.append((p, g, group))
         return found
@@ -347,7 +356,7 @@ class Optimizer:
         for group, new_group in zip(self.param_groups, new_groups):
             group.clear()  # the same dict objects: a scheduler may hold the list
             group.update(new_group)
-            self._checked_groups[id(group)] = (group, dict(group))
+        self._checked_copies = [_checked_copy(group) for group in self.param_groups]
         self.state = state
 
     # State keys a parameter may have besides those _init_state gives it (buffers made on
@@ -393,6 +402,13 @@ def _check_param(p: Any, i: int) -> None:
     if p.creator is not None:
         raise ValueError(f"params[{i}] (shape {p.shape}) is not a leaf tensor (it was "
                          "computed by an op); optimize the tensors it was computed from")
+
+
+def _checked_copy(group: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a checked group for step() to compare with; a list value is copied as a
+    tuple, so that a change made in place to it is not missed (it then never compares
+    equal, and the group is checked at every step)."""
+    return {k: tuple(v) if type(v) is list and k != "params" else v for k, v in group.items()}
 
 
 def _load_value(v: Any, p: Tensor, i: Any, key: str) -> Any:
