@@ -1,17 +1,19 @@
 """Element-wise ops: arithmetic, exp/log, activations, clip, maximum/minimum.
 
-Binary ops convert their operands with ``dtypes.promote`` (PyTorch's type promotion; the
-arithmetic ones skip the call when both are arrays of one dtype, the common case, as this
-is the hot path) and float functions their input with ``dtypes.to_float``. Each backward
-returns gradients shaped like the output; the engine sums them back to a broadcast input's
-shape. Formulas use operators and NumPy ufuncs, which work on ndarrays (first order) and
-on Tensors (``create_graph=True``) alike.
+Binary ops convert their operands with ``dtypes.promote`` (PyTorch's type promotion) and
+float functions their input with ``dtypes.to_float``; the arithmetic ones skip the call in
+the common cases (two arrays of one dtype, a float array and a Python number, a float
+input), as this is the hot path. Each backward returns gradients shaped like the output;
+the engine sums them back to a broadcast input's shape. Formulas use operators and NumPy
+ufuncs, which work on ndarrays (first order) and on Tensors (``create_graph=True``) alike.
 """
 import numpy as np
 
 from ..dtypes import promote, promote_to_float, to_float
 from ..function import Function
 from ..tensor import Tensor
+
+_NUMBERS = (float, int)  # Python scalars: with a float array they never need promotion
 
 # --- arithmetic ---
 
@@ -20,7 +22,8 @@ class Add(Function):
     """y = x0 + x1;  dy/dx0 = 1, dy/dx1 = 1."""
 
     def forward(self, x0, x1):
-        if type(x0) is not type(x1) or x0.dtype is not x1.dtype:  # the fast path: nothing to do
+        if (type(x0) is not type(x1) or x0.dtype is not x1.dtype) and not (
+                type(x1) in _NUMBERS and x0.dtype.kind == "f"):  # else nothing to promote
             x0, x1 = promote(x0, x1)
         return x0 + x1
 
@@ -32,7 +35,8 @@ class Sub(Function):
     """y = x0 - x1;  dy/dx0 = 1, dy/dx1 = -1."""
 
     def forward(self, x0, x1):
-        if type(x0) is not type(x1) or x0.dtype is not x1.dtype:
+        if (type(x0) is not type(x1) or x0.dtype is not x1.dtype) and not (
+                type(x1) in _NUMBERS and x0.dtype.kind == "f"):  # else nothing to promote
             x0, x1 = promote(x0, x1)
         return x0 - x1
 
@@ -65,7 +69,8 @@ class Mul(Function):
     """y = x0 * x1;  dy/dx0 = x1, dy/dx1 = x0."""
 
     def forward(self, x0, x1):
-        if type(x0) is not type(x1) or x0.dtype is not x1.dtype:
+        if (type(x0) is not type(x1) or x0.dtype is not x1.dtype) and not (
+                type(x1) in _NUMBERS and x0.dtype.kind == "f"):  # else nothing to promote
             x0, x1 = promote(x0, x1)
         self.save_for_backward(x0, x1)
         return x0 * x1
@@ -79,7 +84,8 @@ class Div(Function):
     """y = x0 / x1;  dy/dx0 = 1 / x1, dy/dx1 = -x0 / x1**2."""
 
     def forward(self, x0, x1):
-        if type(x0) is not type(x1) or x0.dtype is not x1.dtype or x0.dtype.kind != "f":
+        if not (type(x0) is type(x1) and x0.dtype is x1.dtype or type(x1) in _NUMBERS) \
+                or x0.dtype.kind != "f":  # else nothing to promote
             x0, x1 = promote_to_float(x0, x1)  # 1 / 2 is 0.5 in the default float dtype
         self.save_for_backward(x0, x1)
         return x0 / x1
@@ -102,7 +108,8 @@ class Pow(Function):
     """
 
     def forward(self, x0, x1):
-        if type(x0) is not type(x1) or x0.dtype is not x1.dtype:
+        if (type(x0) is not type(x1) or x0.dtype is not x1.dtype) and not (
+                type(x1) in _NUMBERS and x0.dtype.kind == "f"):  # else nothing to promote
             x0, x1 = promote(x0, x1)
         y = x0 ** x1
         self.save_for_backward(x0, x1, y)
@@ -147,7 +154,7 @@ class Exp(Function):
     """y = exp(x);  dy/dx = y."""
 
     def forward(self, x):
-        y = np.exp(to_float(x))
+        y = np.exp(x if x.dtype.kind == "f" else to_float(x))
         self.save_for_backward(y)
         return y
 
@@ -161,7 +168,7 @@ class Log(Function):
 
     def forward(self, x):
         self.save_for_backward(x)
-        return np.log(to_float(x))
+        return np.log(x if x.dtype.kind == "f" else to_float(x))
 
     def backward(self, gy):
         (x,) = self.saved_tensors
@@ -172,7 +179,7 @@ class Sqrt(Function):
     """y = sqrt(x);  dy/dx = 1 / (2 y).  Domain x > 0 (the gradient is inf at 0)."""
 
     def forward(self, x):
-        y = np.sqrt(to_float(x))
+        y = np.sqrt(x if x.dtype.kind == "f" else to_float(x))
         self.save_for_backward(y)
         return y
 
@@ -189,7 +196,7 @@ class Sin(Function):
 
     def forward(self, x):
         self.save_for_backward(x)
-        return np.sin(to_float(x))
+        return np.sin(x if x.dtype.kind == "f" else to_float(x))
 
     def backward(self, gy):
         (x,) = self.saved_tensors
@@ -201,7 +208,7 @@ class Cos(Function):
 
     def forward(self, x):
         self.save_for_backward(x)
-        return np.cos(to_float(x))
+        return np.cos(x if x.dtype.kind == "f" else to_float(x))
 
     def backward(self, gy):
         (x,) = self.saved_tensors
@@ -215,7 +222,7 @@ class Tanh(Function):
     """y = tanh(x);  dy/dx = 1 - y**2."""
 
     def forward(self, x):
-        y = np.tanh(to_float(x))
+        y = np.tanh(x if x.dtype.kind == "f" else to_float(x))
         self.save_for_backward(y)
         return y
 
@@ -240,7 +247,7 @@ class Sigmoid(Function):
     """y = 1 / (1 + exp(-x));  dy/dx = y * (1 - y)."""
 
     def forward(self, x):
-        y = sigmoid(to_float(x))
+        y = sigmoid(x if x.dtype.kind == "f" else to_float(x))
         self.save_for_backward(y)
         return y
 
@@ -311,7 +318,7 @@ class SafeSqrt(Function):
     """
 
     def forward(self, x):
-        y = np.sqrt(to_float(x))
+        y = np.sqrt(x if x.dtype.kind == "f" else to_float(x))
         self.save_for_backward(y, y == 0)
         return y
 
