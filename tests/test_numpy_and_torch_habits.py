@@ -29,6 +29,9 @@ def test_dim_form_returns_values_and_indices_as_torch(name, dim, keepdim):
     xs = tg.Tensor(X, requires_grad=True)
     xt = torch.tensor(X, requires_grad=True)
     ours = getattr(xs, name)(dim, keepdim) if keepdim else getattr(xs, name)(dim)
+    if keepdim:  # the other spelling of the same call
+        other = getattr(tg.Tensor(X), name)(dim, keepdim=True)
+        np.testing.assert_array_equal(other.values.data, ours.values.data)
     theirs = getattr(xt, name)(dim, keepdim)
     values, indices = ours
     np.testing.assert_array_equal(values.data, theirs.values.detach().numpy())
@@ -120,6 +123,7 @@ def test_tensor_attributes_on_the_pair_name_it(attribute):
 @pytest.mark.parametrize("call,message", [
     (lambda x: x.max(axis=1, dim=1), "not a mix"),
     (lambda x: x.max(1, keepdim=True, keepdims=True), "not a mix|takes axis"),
+    (lambda x: x.max(1, dim=1), "not a mix"),
     (lambda x: x.max(dim=(0, 1)), "takes one int dim"),
     (lambda x: x.max(dim=5), "out of bounds"),
     (lambda x: x.max(tg.Tensor([1.0]), 1), "no other arguments"),

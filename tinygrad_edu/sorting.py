@@ -75,10 +75,11 @@ def max_or_min(x: Tensor, name: str, args: tuple, kwargs: dict) -> Any:
             raise TypeError(f"{name}(other) takes no other arguments")
         return (Maximum if name == "max" else Minimum).apply(x, args[0])
     if "dim" in kwargs or "keepdim" in kwargs:
-        if args or "axis" in kwargs or "keepdims" in kwargs:
+        if "axis" in kwargs or "keepdims" in kwargs or (args and "dim" in kwargs) or \
+                len(args) > 1:
             raise TypeError(f"{name}: give axis=/keepdims= (NumPy) or dim=/keepdim= (PyTorch), "
                             "not a mix")
-        args = (kwargs.pop("dim", None), kwargs.pop("keepdim", False))
+        args = (args[0] if args else kwargs.pop("dim", None), kwargs.pop("keepdim", False))
     elif args and "keepdims" not in kwargs and "axis" not in kwargs and is_dim(args[0]):
         pass  # out.max(1): PyTorch's dim
     else:

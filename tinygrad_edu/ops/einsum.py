@@ -10,6 +10,7 @@ import string
 
 import numpy as np
 
+from ..dtypes import promote_all
 from ..function import Function
 from ..tensor import Tensor
 
@@ -33,6 +34,7 @@ class Einsum(Function):
 
     def forward(self, subscripts, *xs):
         self.subscripts = subscripts
+        xs = promote_all(xs)  # an integer operand takes the float one's dtype (PyTorch)
         self.save_for_backward(*xs)
         return np.asarray(np.einsum(subscripts, *xs))
 

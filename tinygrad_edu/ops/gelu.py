@@ -70,6 +70,9 @@ def normal_cdf(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if x.dtype not in (np.float32, np.float64):
         x = x.astype(np.float64)
+    if x.ndim == 0:  # ufuncs give NumPy scalars for 0-d input: the in-place steps need arrays
+        cdf, gauss = normal_cdf(x.reshape(1))
+        return cdf.reshape(()), gauss.reshape(())
     coef = _table(x.dtype.type)
     t = np.abs(x)
     t *= 1.0 / (math.sqrt(2.0) * _WIDTH)  # a = |x| / sqrt(2), in units of intervals

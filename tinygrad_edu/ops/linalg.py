@@ -59,6 +59,7 @@ class Outer(Function):
     each reshaped back to its input's shape."""
 
     def forward(self, x0, x1):
+        x0, x1 = promote(x0, x1)
         self.save_for_backward(x0, x1)
         return np.outer(x0, x1)
 
