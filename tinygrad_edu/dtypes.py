@@ -72,7 +72,9 @@ def to_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
 #     Otherwise the scalar never upcasts: float32 * 2.0 stays float32.
 # True division (and every float function, exp, log...) of integers or bools gives the
 # default float dtype. Only an integer or bool operand is ever converted: it never
-# requires grad, so no gradient has to flow through the conversion.
+# requires grad, so no gradient has to flow through the conversion. (One difference: a
+# 0-d tensor counts as a tensor, so a 0-d float64 one widens float32 to float64, where
+# PyTorch keeps float32; narrowing it would cut its second-order gradient.)
 
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
 _ndarray = np.ndarray
