@@ -14,7 +14,7 @@ from .ops.linalg import Outer
 from .ops.rearrange import Diagonal, Flip, Repeat, Roll, Tile
 from .ops.reduce import Prod
 from .ops.shape import Concatenate, Split, Stack
-from .tensor import Tensor, _normalize_axes, _operand
+from .tensor import Tensor, _as_tensor, _normalize_axes, _operand
 from . import linalg
 from .sorting import argsort, quantile, sort, topk  # noqa: F401 (tg.sort, ...)
 
@@ -68,7 +68,7 @@ def minimum(a: Any, b: Any) -> Tensor:
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed stably (``scipy.special.logsumexp``,
     ``torch.logsumexp``); the gradient is softmax(x). See ``Tensor.logsumexp``."""
-    return (x if isinstance(x, Tensor) else Tensor(x)).logsumexp(axis=axis, keepdims=keepdims)
+    return _as_tensor(x).logsumexp(axis=axis, keepdims=keepdims)
 
 
 def split(x: Tensor, sections: Any, axis: int = 0) -> tuple:
@@ -92,7 +92,7 @@ def split(x: Tensor, sections: Any, axis: int = 0) -> tuple:
         >>> [p.shape for p in tg.split(tg.zeros(5), [2, 3])]
         [(2,), (1,), (2,)]
     """
-    x = x if isinstance(x, Tensor) else Tensor(x)
+    x = _as_tensor(x)
     if x.ndim == 0:
         raise ValueError("split needs a tensor with at least one axis, got a 0-d tensor")
     n = x.shape[_axis_index(axis, x.ndim, "split")]
@@ -131,7 +131,7 @@ def _split_points(sections: Any, n: int) -> Any:
 
 def unbind(x: Tensor, axis: int = 0) -> tuple:
     """The slices x[i] along ``axis`` (the axis removed), as ``torch.unbind``; differentiable."""
-    return Split.apply(x if isinstance(x, Tensor) else Tensor(x), axis, None)
+    return Split.apply(_as_tensor(x), axis, None)
 
 
 # --- rearranging, cumulative and product functions (NumPy's and PyTorch's names) ---
@@ -169,10 +169,6 @@ def _axis_index(axis: Any, ndim: int, op: str) -> int:
     if not -ndim <= axis < ndim:
         raise np.exceptions.AxisError(int(axis), ndim, msg_prefix=op)
     return int(axis) % ndim
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def roll(x: Any, shifts: Any = None, axis: Any = None, *, dims: Any = None,

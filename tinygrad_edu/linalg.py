@@ -19,7 +19,7 @@ import numpy as np
 
 from .ops.elementwise import SafeSqrt
 from .ops.reduce import Max, Min
-from .tensor import Tensor, _axis
+from .tensor import Tensor, _as_tensor, _axis
 
 VECTOR_ORDS = (2, 1, np.inf, -np.inf)
 MATRIX_ORDS = ("fro", 1, -1, np.inf, -np.inf)
@@ -70,7 +70,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
         TypeError: an order NumPy has and we do not (vector 0 or p; matrix 2, -2, 'nuc').
         ValueError: an order that is no norm of its kind, or the wrong number of axes.
     """
-    x = x if isinstance(x, Tensor) else Tensor(x)
+    x = _as_tensor(x)
     if axis is None:
         if ord is None:
             return vector_norm(x, 2, None, keepdims)

@@ -16,13 +16,9 @@ import numpy as np
 from . import autograd, functions, linalg, sorting
 from .ops.einsum import Einsum, explicit
 from .ops.rearrange import PadConstant
-from .tensor import Tensor
+from .tensor import Tensor, _as_tensor as _tensor
 
 _NoValue = np._NoValue  # NumPy's "argument not given" default
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _refuse(name: str, instead: str = "", **options: Any) -> None:

@@ -15,11 +15,11 @@ import numpy as np
 
 from . import autograd
 from .functions import concatenate, maximum, minimum, stack, where
-from .numpy_functions import NUMPY_FUNCTIONS
+from .numpy_functions import NUMPY_FUNCTIONS, _refuse
 from .ops.elementwise import Abs, Add, Cos, Div, Exp, Log, Mul, Neg, Pow, Sin, Sqrt, Sub, Tanh
 from .ops.linalg import MatMul
 from .ops import math as math_ops
-from .tensor import Tensor, _data
+from .tensor import Tensor, _as_tensor as _tensor, _data
 
 
 def _non_differentiable(ufunc: np.ufunc) -> Callable[..., Tensor]:
@@ -94,16 +94,9 @@ def _wrap(result: Any) -> Any:
     return result
 
 
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 def _unsupported(name: str, **options: Any) -> None:
     """Refuse NumPy arguments our op cannot honour (any that is not None), naming them."""
-    given = [k for k, v in options.items() if v is not None]
-    if given:
-        raise TypeError(f"np.{name} on a Tensor does not support {', '.join(given)}= "
-                        f"(use the Tensor method, e.g. t.{name}(axis=..., keepdims=...))")
+    _refuse(name, f"use the Tensor method, e.g. t.{name}(axis=..., keepdims=...)", **options)
 
 
 def _dot(a: Any, b: Any, out: Any = None) -> Tensor:

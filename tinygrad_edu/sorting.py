@@ -35,7 +35,7 @@ from .ops.shape import GetItem
 from .return_types import (
     MedianValuesIndices, SortValuesIndices, TopKValuesIndices, ValuesIndices,
 )
-from .tensor import Tensor, _axis, _is_dim as is_dim, _normalize_axes
+from .tensor import Tensor, _as_tensor as _tensor, _axis, _is_dim as is_dim, _normalize_axes
 
 # --- the two building blocks: a stable order, and a gather along an axis ---
 
@@ -119,10 +119,6 @@ def _dim(dim: Any, ndim: int, name: str, what: str = "dim") -> int:
     if not -max(ndim, 1) <= dim < max(ndim, 1):
         raise np.exceptions.AxisError(dim, ndim, msg_prefix=name)
     return dim % max(ndim, 1)
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _index_tensor(positions: np.ndarray) -> Tensor:

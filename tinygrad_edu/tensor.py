@@ -11,7 +11,6 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import checks
-from . import checks
 from .dtypes import to_array
 
 
@@ -792,6 +791,11 @@ class Tensor:
 
 
 # --- argument helpers ---
+
+
+def _as_tensor(x: Any) -> "Tensor":
+    """``x`` itself if it is a Tensor, else a new Tensor of it (the library's one converter)."""
+    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _warn_copy(message: str) -> None:

@@ -20,7 +20,7 @@ from ..ops import nn as _nn_ops
 from ..ops import norm as _norm
 from ..ops.shape import GetItem as _GetItem
 from .. import checks
-from ..tensor import Tensor
+from ..tensor import Tensor, _as_tensor as _tensor
 from .input_checks import check_input
 
 __all__ = [
@@ -38,10 +38,6 @@ def __dir__() -> list[str]:
 
 
 _REDUCTIONS = ("mean", "sum", "none")
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 # --- activations ---
