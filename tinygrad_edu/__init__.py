@@ -5,7 +5,7 @@
     (x ** 2).sum().backward()
     x.grad  # Tensor([2., 4.])
 """
-from .tensor import Tensor
+from ._tensor import Tensor
 from .dtypes import get_default_dtype, set_default_dtype
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .function import Function

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import get_default_dtype
-from .tensor import Tensor
+from ._tensor import Tensor
 
 _generator = np.random.default_rng()
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from . import autograd
-from .tensor import Tensor
+from .autograd import engine
+from ._tensor import Tensor
 
-_grad_mode = autograd._mode  # this thread's grad mode (read on the hot path)
+_grad_mode = engine._mode  # this thread's grad mode (read on the hot path)
 
 
 class Function:
@@ -136,7 +136,7 @@ class Function:
     def __getattr__(self, name: str) -> Any:
         # Only reached for attributes that are not set: saved_tensors after the graph was freed.
         if name == "saved_tensors":
-            raise RuntimeError(autograd.FREED_GRAPH_MESSAGE)
+            raise RuntimeError(engine.FREED_GRAPH_MESSAGE)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def graph_values(self, saved: tuple) -> tuple:

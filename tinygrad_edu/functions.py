@@ -14,7 +14,7 @@ from .ops.linalg import Outer
 from .ops.rearrange import Diagonal, Flip, Repeat, Roll, Tile
 from .ops.reduce import Prod
 from .ops.shape import Concatenate, Split, Stack
-from .tensor import Tensor, _as_tensor, _normalize_axes, _operand
+from ._tensor import Tensor, _as_tensor, _normalize_axes, _operand
 from . import linalg
 from .sorting import argsort, quantile, sort, topk  # noqa: F401 (tg.sort, ...)
 

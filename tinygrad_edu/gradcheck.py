@@ -13,8 +13,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import checks
-from .autograd import enable_grad, grad, no_grad
-from .tensor import Tensor
+from .autograd.grad_mode import enable_grad, no_grad
+from .autograd.engine import grad
+from ._tensor import Tensor
 
 
 class GradcheckError(RuntimeError):

@@ -19,7 +19,7 @@ import numpy as np
 
 from .ops.elementwise import SafeSqrt
 from .ops.reduce import Max, Min
-from .tensor import Tensor, _as_tensor, _axis
+from ._tensor import Tensor, _as_tensor, _axis
 
 VECTOR_ORDS = (2, 1, np.inf, -np.inf)
 MATRIX_ORDS = ("fro", 1, -1, np.inf, -np.inf)

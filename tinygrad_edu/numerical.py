@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import checks
-from .tensor import Tensor
+from ._tensor import Tensor
 
 
 def numerical_diff(f: Callable[[Any], Any], x: Any, h: float = 1e-4) -> Any:

@@ -13,10 +13,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import autograd, functions, linalg, sorting
+from . import functions, linalg, sorting
+from .autograd import engine
 from .ops.einsum import Einsum, explicit
 from .ops.rearrange import PadConstant
-from .tensor import Tensor, _as_tensor as _tensor
+from ._tensor import Tensor, _as_tensor as _tensor
 
 _NoValue = np._NoValue  # NumPy's "argument not given" default
 
@@ -330,7 +331,7 @@ def _order_statistic(name: str, top: int) -> Callable[..., Any]:
 def _partition(a, kth, axis=-1, kind="introselect", order=None):
     """np.partition is refused on a tensor that requires grad: which element lands where
     inside each part is NumPy's implementation detail, not a function to differentiate."""
-    if autograd._mode.enabled and isinstance(a, Tensor) and a.requires_grad:
+    if engine._mode.enabled and isinstance(a, Tensor) and a.requires_grad:
         raise TypeError("np.partition of a Tensor that requires grad is not supported: use "
                         "np.sort(t, axis) (a sorted array is a partition too) or "
                         "t.topk(k, dim, largest=False)")

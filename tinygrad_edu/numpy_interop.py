@@ -13,13 +13,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import autograd
+from .autograd import engine
 from .functions import concatenate, maximum, minimum, stack, where
 from .numpy_functions import NUMPY_FUNCTIONS, _refuse
 from .ops.elementwise import Abs, Add, Cos, Div, Exp, Log, Mul, Neg, Pow, Sin, Sqrt, Sub, Tanh
 from .ops.linalg import MatMul
 from .ops import math as math_ops
-from .tensor import Tensor, _as_tensor as _tensor, _data
+from ._tensor import Tensor, _as_tensor as _tensor, _data
 
 
 def _non_differentiable(ufunc: np.ufunc) -> Callable[..., Tensor]:
@@ -80,7 +80,7 @@ def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any
     name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
     if kwargs:
         name += " with " + ", ".join(f"{k}=" for k in kwargs)
-    if method == "at" and autograd._mode.enabled and _requires_grad(inputs[0]):
+    if method == "at" and engine._mode.enabled and _requires_grad(inputs[0]):
         raise TypeError(IN_PLACE_MESSAGE.format(name=name))  # NumPy's at() ignores read-only
     result = _without_graph(name, getattr(ufunc, method), inputs, kwargs)
     if method != "__call__" or "out" in kwargs:
@@ -223,7 +223,7 @@ def _without_graph(name: str, func: Callable[..., Any], args: tuple, kwargs: dic
     Results without floats (shapes, indices, bools: np.argmax, np.allclose) carry no
     gradient anyway and are returned.
     """
-    if not (autograd._mode.enabled and _requires_grad((args, kwargs))):
+    if not (engine._mode.enabled and _requires_grad((args, kwargs))):
         return func(*_to_data(args), **_to_data(kwargs))
     try:
         result = func(*_to_data(args, True), **_to_data(kwargs, True))

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
+from ._tensor import Tensor
 
 _STRUCTURE = "__structure__"
 _FORMAT = "tinygrad_edu.checkpoint"

@@ -35,7 +35,7 @@ from .ops.shape import GetItem
 from .return_types import (
     MedianValuesIndices, SortValuesIndices, TopKValuesIndices, ValuesIndices,
 )
-from .tensor import Tensor, _as_tensor as _tensor, _axis, _is_dim as is_dim, _normalize_axes
+from ._tensor import Tensor, _as_tensor as _tensor, _axis, _is_dim as is_dim, _normalize_axes
 
 # --- the two building blocks: a stable order, and a gather along an axis ---
 

@@ -10,7 +10,7 @@ import numpy as np
 from .. import checks
 from ..dtypes import to_array
 from ..factories import generator
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 class TensorDataset:

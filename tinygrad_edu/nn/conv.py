@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 from . import functional as F
 from .input_checks import check_input
 from .layers import _add_weight_and_bias, _default_init

@@ -20,7 +20,7 @@ from ..ops import nn as _nn_ops
 from ..ops import norm as _norm
 from ..ops.shape import GetItem as _GetItem
 from .. import checks
-from ..tensor import Tensor, _as_tensor as _tensor
+from .._tensor import Tensor, _as_tensor as _tensor
 from .input_checks import check_input
 
 __all__ = [

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import checks
 from ..factories import generator
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 _GAINS = {"linear": 1.0, "identity": 1.0, "conv1d": 1.0, "conv2d": 1.0, "conv3d": 1.0,
           "conv_transpose1d": 1.0, "conv_transpose2d": 1.0, "conv_transpose3d": 1.0,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 def check_input(x: Any, layer: str, dtype: Any = None, *, owner: str = "model",

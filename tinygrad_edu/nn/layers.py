@@ -11,7 +11,7 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..ops.affine import Affine
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 from . import functional as F
 from . import init
 from .input_checks import check_input

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 import numpy as np
 
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 class Parameter(Tensor):

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..ops.norm import Normalize, moments
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 from . import functional as F
 from .input_checks import check_input
 from .layers import _float_dtype

@@ -21,7 +21,7 @@ from ..ops.affine import Affine
 from ..ops.shape import Concatenate, Stack
 from ..functions import split, unbind
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 from . import functional as F
 from . import init
 from .input_checks import check_input

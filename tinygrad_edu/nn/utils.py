@@ -7,7 +7,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 def _with_grads(parameters: Any) -> list[Tensor]:

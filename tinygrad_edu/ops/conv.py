@@ -14,7 +14,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .shape import GetItemGrad
 
 # --- im2col and col2im ---

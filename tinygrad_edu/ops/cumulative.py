@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 def _reverse(a, axis: int):

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..dtypes import promote_all
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 LETTERS = string.ascii_letters  # the labels np.einsum accepts
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..dtypes import promote, promote_to_float, to_float
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 _NUMBERS = (float, int)  # Python scalars: with a float array they never need promotion
 

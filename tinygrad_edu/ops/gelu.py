@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 _WIDTH = 1.0 / 32  # intervals [i/32, (i+1)/32) of a = |x| / sqrt(2)
 _DEGREE = 6

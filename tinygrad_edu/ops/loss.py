@@ -11,7 +11,7 @@ default call and a weighted form for PyTorch's options (class weights, ignored l
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .elementwise import sigmoid
 
 

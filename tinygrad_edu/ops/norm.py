@@ -11,7 +11,7 @@ import string
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 def _count(shape: tuple, axes: tuple) -> int:

@@ -8,7 +8,7 @@ and NumPy on an ndarray, so one backward serves first and second order.
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 # --- permutations ---
 

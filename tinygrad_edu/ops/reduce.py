@@ -3,7 +3,7 @@ import numpy as np
 
 from ..dtypes import to_float
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .shape import broadcast_to
 
 

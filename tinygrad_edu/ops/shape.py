@@ -7,7 +7,7 @@ import numpy as np
 
 from ..dtypes import promote_all
 from ..function import Function
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 # --- broadcasting ---
 

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .optimizer import Optimizer, zeros_buffer
 
 

@@ -35,7 +35,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .optimizer import Optimizer
 
 

@@ -13,9 +13,10 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from .. import autograd, checks
+from .. import checks
+from ..autograd.grad_mode import enable_grad
 from ..nn.module import Parameter
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 
 class Optimizer:
@@ -210,7 +211,7 @@ class Optimizer:
             self._check_changed_groups()
         loss = None
         if closure is not None:
-            with autograd.enable_grad():
+            with enable_grad():
                 loss = closure()
         for p, g, group in self._gradients():
             state = self.state[p]

@@ -15,7 +15,7 @@ import numpy as np
 from .. import checks
 from ..autograd import no_grad
 from ..optim.lr_scheduler import ReduceLROnPlateau
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .history import History
 
 Metric = Callable[[Any, Any], float]

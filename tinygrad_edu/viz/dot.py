@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .. import checks
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .graph import call_text, checked_names, produced_tensors, tensor_inputs, topological_order
 
 GRAPHVIZ_HINT = (

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..ops.shape import sum_to
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .graph import call_text, checked_names, produced_tensors, tensor_inputs, topological_order
 
 

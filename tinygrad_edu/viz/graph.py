@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 FREED_MESSAGE = (
     "the graph of this tensor was freed by backward(): draw or explain it before calling "

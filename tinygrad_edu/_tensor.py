@@ -38,7 +38,7 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         if isinstance(data, Tensor):
-            if data._requires_grad and autograd._mode.enabled:
+            if data._requires_grad and engine._mode.enabled:
                 _warn_copy("tg.Tensor(t) copies t's values into a new leaf: no gradient flows "
                            "back to t. For that use t itself (or t.clone()); for a constant "
                            "copy, t.detach().clone()")
@@ -98,12 +98,12 @@ class Tensor:
 
         Only leaves get ``.grad`` otherwise (as in PyTorch); on a leaf this does nothing.
         """
-        autograd.retain_grad(self)
+        engine.retain_grad(self)
 
     @property
     def retains_grad(self) -> bool:
         """True for a non-leaf tensor whose ``retain_grad()`` was called."""
-        return autograd.retains_grad(self)
+        return engine.retains_grad(self)
 
     @property
     def grad_fn(self) -> Any:
@@ -247,7 +247,7 @@ class Tensor:
             RuntimeError: self does not require grad; self has several elements and no
                 ``grad`` was given; the graph was already freed by an earlier backward.
         """
-        autograd.backward([self], [grad], retain_graph, create_graph)
+        engine.backward([self], [grad], retain_graph, create_graph)
 
     # --- operators (reflected forms included) ---
 
@@ -311,7 +311,7 @@ class Tensor:
         return self._update_in_place(np.true_divide, other)
 
     def _update_in_place(self, ufunc: np.ufunc, other: Any) -> "Tensor":
-        if self._requires_grad and autograd._mode.enabled:
+        if self._requires_grad and engine._mode.enabled:
             raise RuntimeError(
                 f"in-place {ufunc.__name__} on a tensor that requires grad cannot be recorded in "
                 "the graph: update parameters inside `with tg.no_grad():` (e.g. w -= lr * w.grad), "
@@ -958,7 +958,7 @@ def _index(index: Any) -> Any:
 
 
 # The ops import Function, which imports this module: import them once Tensor exists.
-from . import autograd  # noqa: E402
+from .autograd import engine  # noqa: E402
 from .ops.elementwise import (  # noqa: E402
     Abs, Add, Cast, Clip, Cos, Div, Exp, LeakyReLU, Log, Mul, Neg, Pow, ReLU, SafeSqrt, Sigmoid,
     Sin, Sqrt, Sub, Tanh,

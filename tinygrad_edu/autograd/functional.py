@@ -1,0 +1,1 @@
+"""Placeholder: filled in by this change (jacobian, hessian, vjp, jvp, hvp, vhp)."""
