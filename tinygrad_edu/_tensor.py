@@ -32,7 +32,8 @@ class Tensor:
         Tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "creator", "output_index", "__weakref__")
+    __slots__ = ("data", "grad", "_requires_grad", "creator", "output_index", "_previous",
+                 "__weakref__")
     # NumPy's binary operators defer to ours: ndarray + Tensor gives a Tensor.
     __array_priority__ = 1000
 
@@ -296,37 +297,7 @@ class Tensor:
     def __pos__(self) -> "Tensor":
         return self
 
-    # In-place updates (w -= lr * w.grad) keep this Tensor object and give it a new array:
-    # arrays saved for a backward still in flight are not changed under it.
-    def __iadd__(self, other: Any) -> "Tensor":
-        return self._update_in_place(np.add, other)
-
-    def __isub__(self, other: Any) -> "Tensor":
-        return self._update_in_place(np.subtract, other)
-
-    def __imul__(self, other: Any) -> "Tensor":
-        return self._update_in_place(np.multiply, other)
-
-    def __itruediv__(self, other: Any) -> "Tensor":
-        return self._update_in_place(np.true_divide, other)
-
-    def _update_in_place(self, ufunc: np.ufunc, other: Any) -> "Tensor":
-        if self._requires_grad and engine._mode.enabled:
-            raise RuntimeError(
-                f"in-place {ufunc.__name__} on a tensor that requires grad cannot be recorded in "
-                "the graph: update parameters inside `with tg.no_grad():` (e.g. w -= lr * w.grad), "
-                "or write x = x - ... to make a new tensor")
-        result = np.asarray(ufunc(self.data, _data(other)))  # a 0-d array stays an array
-        if result.shape != self.data.shape:
-            raise ValueError(f"in-place {ufunc.__name__} would change the shape {self.shape} to "
-                             f"{result.shape}: the other operand must broadcast to {self.shape}")
-        if result.dtype != self.data.dtype:
-            if not np.can_cast(result.dtype, self.data.dtype, casting="same_kind"):
-                raise TypeError(f"in-place {ufunc.__name__} would turn {self.data.dtype} into "
-                                f"{result.dtype}; make a new tensor instead")
-            result = result.astype(self.data.dtype)
-        self.data = result
-        return self
+    # In-place ops (+=, add_, x[i] = v, zero_, ...) are in in_place.py, installed on Tensor.
 
     # Comparisons compute on the data: their results are bool and carry no gradient.
     def __lt__(self, other: Any) -> "Tensor":
@@ -971,3 +942,4 @@ from .ops.shape import BroadcastTo, GetItem, Reshape, Transpose  # noqa: E402
 from . import functions as _functions  # noqa: E402
 from . import sorting as _sorting  # noqa: E402
 from . import numpy_interop  # noqa: E402
+from . import in_place  # noqa: E402,F401  (installs the in-place methods)

@@ -50,11 +50,12 @@ class Function:
 
     Attributes:
         inputs: the arguments of ``apply`` (None once the graph is freed).
+        input_data: what each argument held when ``apply`` ran (its array for a Tensor).
         saved_tensors: what ``save_for_backward`` stored (deleted once the graph is freed).
         n_outputs: the number of outputs of ``forward``.
     """
 
-    __slots__ = ("inputs", "saved_tensors", "output_ids", "__dict__", "__weakref__")
+    __slots__ = ("inputs", "input_data", "saved_tensors", "output_ids", "__dict__", "__weakref__")
     n_outputs = 1  # set per call when forward returns a tuple
 
     @classmethod
@@ -74,7 +75,7 @@ class Function:
         y = cls.forward(fn, *data)
         record = requires_grad and _grad_mode.enabled
         if type(y) is tuple:
-            return fn._wrap_outputs(y, args, record)
+            return fn._wrap_outputs(y, args, data, record)
         if type(y) is not np.ndarray:
             y = fn._output_array(y)
         out = object.__new__(Tensor)  # Tensor._wrap, inlined: this is the hot path
@@ -83,6 +84,7 @@ class Function:
         out.output_index = 0
         if record and y.dtype.kind == "f":
             fn.inputs = args
+            fn.input_data = data  # what each input held: in_place.py changes may follow
             fn.output_ids = (id(y),)
             out._requires_grad = True
             out.creator = fn
@@ -91,11 +93,12 @@ class Function:
             out.creator = None
         return out
 
-    def _wrap_outputs(self, ys: tuple, args: tuple, record: bool) -> tuple:
+    def _wrap_outputs(self, ys: tuple, args: tuple, data: list, record: bool) -> tuple:
         ys = tuple(y if type(y) is np.ndarray else self._output_array(y) for y in ys)
         if not (record and any(y.dtype.kind == "f" for y in ys)):
             return tuple(Tensor._wrap(y) for y in ys)
         self.inputs = args
+        self.input_data = data
         self.n_outputs = len(ys)
         self.output_ids = tuple(id(y) for y in ys)
         self.output_meta = tuple((y.shape, y.dtype) for y in ys)

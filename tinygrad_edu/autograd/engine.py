@@ -188,6 +188,8 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
         fn = stack.pop()
         if fn.inputs is None:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
+        if _in_place_changes:
+            _use_versions_seen(fn)
         for x in fn.inputs:
             if isinstance(x, Tensor) and x.creator is not None:
                 c = x.creator
@@ -262,10 +264,29 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                     else:
                         consumers[c] = n - 1
             if not retain_graph:
-                fn.inputs = None
+                fn.inputs = fn.input_data = None
                 del fn.saved_tensors
     finally:
         _mode.enabled = previous_mode
+
+
+# How many in-place changes moved a tensor that ops may have used (in_place.py): until
+# the first one, no op's inputs need checking.
+_in_place_changes = 0
+
+
+def note_in_place_change() -> None:
+    global _in_place_changes
+    _in_place_changes += 1
+
+
+def _use_versions_seen(fn) -> None:
+    """Point ``fn`` at the versions of its inputs it used, where they changed in place since
+    (the tensor now holds a newer array, and maybe another place in the graph)."""
+    held = fn.input_data
+    if any(isinstance(x, Tensor) and x.data is not a for x, a in zip(fn.inputs, held)):
+        fn.inputs = tuple(version_used_by(x, a) if isinstance(x, Tensor) and x.data is not a
+                          else x for x, a in zip(fn.inputs, held))
 
 
 def _broadcasts_to(shape: tuple, target: tuple) -> bool:
@@ -379,3 +400,4 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
 # once everything they need exists, not inside functions on the hot path.
 from .._tensor import Tensor  # noqa: E402
 from ..ops.shape import sum_to  # noqa: E402
+from ..in_place import version_used_by  # noqa: E402
