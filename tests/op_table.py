@@ -93,7 +93,7 @@ def _weighted_pieces(pieces, join):
 
 
 def _split(x, axis, sections):
-    pieces = tg.unbind(x, axis) if sections is None else tg.split(x, sections, axis)
+    pieces = tg.unbind(x, axis) if sections is None else tg.split(x, sections, axis=axis)
     return _weighted_pieces(pieces, tg.concatenate)
 
 

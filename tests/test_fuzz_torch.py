@@ -877,7 +877,7 @@ def _split_args(draw, ctx, unbind=False):
 
 
 def _split_ours(x, axis, sections):
-    return tg.concatenate(list(tg.split(x, sections, axis))[::-1], axis=axis)
+    return tg.concatenate(list(tg.split(x, sections, axis=axis))[::-1], axis=axis)
 
 
 def _split_theirs(x, axis, sections):

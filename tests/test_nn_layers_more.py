@@ -471,8 +471,8 @@ def test_activations_against_torch(name, ours, args):
     torch = torch_or_skip()
     x = np.random.default_rng(9).standard_normal((4, 5)) * 3
     compare_with_torch(ours(*args), getattr(torch.nn, name)(*args), x)
-    # the same repr, except that the axis is called axis (NumPy's name), not dim
-    assert repr(ours(*args)) == repr(getattr(torch.nn, name)(*args)).replace("dim=", "axis=")
+    # the same repr (dim=, PyTorch's name, though axis= is accepted too)
+    assert repr(ours(*args)) == repr(getattr(torch.nn, name)(*args))
 
 
 def test_activation_errors():
@@ -495,7 +495,7 @@ def test_small_cnn_and_transformer_block_gradcheck_through_every_parameter():
     x = leaf(np.random.default_rng(5).standard_normal((3, 1, 4, 4)))
     tg.gradcheck(lambda x, *params: cnn(x), [x] + list(cnn.parameters()))
     mlp = nn.Sequential(nn.LayerNorm(4, dtype=F64), nn.Linear(4, 6, dtype=F64), nn.GELU(),
-                        nn.Linear(6, 4, dtype=F64), nn.Softmax())
+                        nn.Linear(6, 4, dtype=F64), nn.Softmax(dim=-1))
     tokens = leaf(np.random.default_rng(6).standard_normal((2, 3, 4)))
     tg.gradcheck(lambda x, *params: mlp(x), [tokens] + list(mlp.parameters()))
 

@@ -277,13 +277,13 @@ def test_split_and_unbind_pieces_and_gradients(shape, axis, sections, used, seed
     x = np.random.default_rng(seed).standard_normal(shape)
     expected = (list(np.moveaxis(x, axis, 0)) if sections is None
                 else np.split(x, sections, axis=axis))
-    pieces = unbind(leaf(x), axis) if sections is None else split(leaf(x), sections, axis)
+    pieces = unbind(leaf(x), axis) if sections is None else split(leaf(x), sections, axis=axis)
     assert len(pieces) == len(expected)
     for a, b in zip(pieces, expected):
         np.testing.assert_array_equal(a.data, b)
     used = min(used, len(pieces) - 1)  # the other pieces get no gradient: zeros
     fn = ((lambda x: unbind(x, axis)[used] ** 2) if sections is None
-          else (lambda x: split(x, sections, axis)[used] ** 2))
+          else (lambda x: split(x, sections, axis=axis)[used] ** 2))
     if pieces[used].size:
         check_gradients(fn, [leaf(x)])
 

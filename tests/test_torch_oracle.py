@@ -621,7 +621,7 @@ def test_unbind_and_split_match_torch(axis):
     _first_order(lambda t: weigh(tg.unbind(t, axis), tg.stack),
                  lambda t: weigh(torch.unbind(t, axis), torch.stack), x)
     cuts = [1, 3]
-    _first_order(lambda t: weigh(tg.split(t, cuts, axis), tg.concatenate),
+    _first_order(lambda t: weigh(tg.split(t, cuts, axis=axis), tg.concatenate),
                  lambda t: weigh(torch.tensor_split(t, cuts, axis), torch.cat), x)
-    _second_order(lambda t: (weigh(tg.split(t, cuts, axis), tg.concatenate) ** 3),
+    _second_order(lambda t: (weigh(tg.split(t, cuts, axis=axis), tg.concatenate) ** 3),
                   lambda t: (weigh(torch.tensor_split(t, cuts, axis), torch.cat) ** 3), x)

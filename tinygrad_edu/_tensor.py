@@ -121,7 +121,9 @@ class Tensor:
 
     @property
     def size(self) -> int:
-        return self.data.size
+        """The number of elements, an int (NumPy's ``size``), that PyTorch's habit calls:
+        ``x.size()`` is the shape, ``x.size(dim)`` one dim's length (pytorch_names.py)."""
+        return _pytorch_names.ElementCount(self.data.size, self.data.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -235,20 +237,30 @@ class Tensor:
     # --- autograd ---
 
     def backward(self, grad: Any = None, retain_graph: bool = False,
-                 create_graph: bool = False) -> None:
+                 create_graph: bool = False, inputs: Any = None, *, gradient: Any = None) -> None:
         """Accumulate the gradient of this tensor into ``.grad`` of every leaf it depends on.
 
         Args:
             grad: dL/d(self), shaped like self; may be omitted for a one-element tensor.
+                PyTorch's name for it, ``gradient=``, is accepted too (not both).
             retain_graph: keep the graph's saved values for another backward (the graph
                 is freed otherwise). ``create_graph=True`` implies it.
             create_graph: record the backward pass, so ``.grad`` can be differentiated again.
+            inputs: PyTorch's ``inputs=``: fill the ``.grad`` of these tensors only (leaves
+                or not); None: every leaf.
 
         Raises:
             RuntimeError: self does not require grad; self has several elements and no
                 ``grad`` was given; the graph was already freed by an earlier backward.
         """
-        engine.backward([self], [grad], retain_graph, create_graph)
+        if gradient is not None:
+            if grad is not None:
+                raise TypeError("backward: give grad= (our name) or gradient= (PyTorch's), "
+                                "not both")
+            grad = gradient
+        if inputs is not None:
+            return _pytorch_names.backward_into(self, grad, inputs, retain_graph, create_graph)
+        engine.backward([self], [grad], bool(retain_graph), create_graph)
 
     # --- operators (reflected forms included) ---
 
@@ -365,6 +377,8 @@ class Tensor:
         """Limit values to [min, max] (either may be None); gradient 1 inside, bounds included."""
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
+        if any(isinstance(b, Tensor) and b._requires_grad for b in (min, max)):
+            return _pytorch_names.clamp(self, min, max)  # bounds that get a gradient too
         return Clip.apply(self, _bound(min), _bound(max))
 
     # --- more element-wise math (ops/math.py; PyTorch's names, NumPy's as aliases) ---
@@ -451,8 +465,7 @@ class Tensor:
         """arctanh(x) element-wise (-1 < x < 1); d/dx = 1 / (1 - x**2)."""
         return _math.Arctanh.apply(self)
 
-    asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2  # PyTorch's names
-    asinh, acosh, atanh = arcsinh, arccosh, arctanh
+    # PyTorch's names (asin, atan2, clamp, view, ...) are in pytorch_names.py, in one table.
 
     def sign(self) -> "Tensor":
         """-1, 0 or 1 as x < 0, x == 0, x > 0; d/dx = 0 (also at 0, as PyTorch)."""
@@ -494,15 +507,18 @@ class Tensor:
             raise ValueError(f"mean of an empty selection (shape {self.shape}, axis={axis})")
         return Sum.apply(self, axis, keepdims) * (1.0 / n)
 
-    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0, *, dim: Any = None,
-            keepdim: bool = False, correction: Any = None, unbiased: Any = None) -> "Tensor":
-        """Variance sum((x - mean)**2) / (n - ddof); ddof=0 is NumPy's population variance.
+    def var(self, axis: Any = None, keepdims: bool = False, ddof: Any = None, *,
+            dim: Any = None, keepdim: Any = None, correction: Any = None,
+            unbiased: Any = None) -> "Tensor":
+        """Variance sum((x - mean)**2) / (n - ddof).
 
-        Unlike ``torch.var`` (unbiased, n - 1, by default) the default is NumPy's: pass
-        ``ddof=1``, or PyTorch's ``correction=1`` / ``unbiased=True``, for the sample variance.
+        The default follows the habit it is called with: NumPy's ``ddof=0`` (population
+        variance, n) for ``var()`` and ``var(axis=...)``; PyTorch's ``correction=1`` (sample
+        variance, n - 1) when ``dim=`` or ``keepdim=`` is given. ``ddof=``, ``correction=``
+        (the same number) or ``unbiased=True/False`` set it; giving two of them raises.
         """
-        axis, keepdims = _dim_alias("var", axis, keepdims, dim, keepdim)
-        ddof = _ddof("var", ddof, correction, unbiased)
+        ddof = _ddof("var", ddof, correction, unbiased, dim is not None or keepdim is not None)
+        axis, keepdims = _dim_alias("var", axis, keepdims, dim, bool(keepdim))
         axis = _axis(axis)
         n = _count(self.data.shape, axis)
         if n - ddof <= 0:
@@ -511,17 +527,19 @@ class Tensor:
         centered = self - self.mean(axis=axis, keepdims=True)
         return (centered * centered).sum(axis=axis, keepdims=keepdims) * (1.0 / (n - ddof))
 
-    def std(self, axis: Any = None, keepdims: bool = False, ddof: int = 0, *, dim: Any = None,
-            keepdim: bool = False, correction: Any = None, unbiased: Any = None) -> "Tensor":
-        """Standard deviation sqrt(var(x, ddof)); ddof=0 is NumPy's population std (PyTorch's
-        ``correction=``/``unbiased=`` are accepted, as in ``var``; its default is n - 1).
+    def std(self, axis: Any = None, keepdims: bool = False, ddof: Any = None, *,
+            dim: Any = None, keepdim: Any = None, correction: Any = None,
+            unbiased: Any = None) -> "Tensor":
+        """Standard deviation sqrt(var(x, ddof)), with ``var``'s defaults: NumPy's ddof=0
+        (population) called NumPy's way, PyTorch's correction=1 when ``dim=``/``keepdim=``
+        is given.
 
         d std/dx_i = (x_i - mean) / ((n - ddof) std). Where all the values reduced are
         equal (std = 0) the gradient is taken as 0, as ``torch.std`` does, instead of the
         0 * inf = nan that sqrt(var) by the chain rule would give.
         """
-        axis, keepdims = _dim_alias("std", axis, keepdims, dim, keepdim)
-        ddof = _ddof("std", ddof, correction, unbiased)
+        ddof = _ddof("std", ddof, correction, unbiased, dim is not None or keepdim is not None)
+        axis, keepdims = _dim_alias("std", axis, keepdims, dim, bool(keepdim))
         axis = _axis(axis)
         n = _count(self.data.shape, axis)
         if n - ddof <= 0:
@@ -545,14 +563,18 @@ class Tensor:
         ``min(dim)`` the pair ``(values, indices)``, ``min(other)`` ``tg.minimum``."""
         return _sorting.max_or_min(self, "min", args, kwargs)
 
-    def amax(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
-        """Largest value over ``axis`` (as ``sum``); the gradient goes to the maximum, shared
-        equally between ties (as ``torch.amax``)."""
+    def amax(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+             keepdim: bool = False) -> "Tensor":
+        """Largest value over ``axis``/``dim`` (as ``sum``); the gradient goes to the maximum,
+        shared equally between ties (as ``torch.amax``)."""
+        axis, keepdims = _dim_alias("amax", axis, keepdims, dim, keepdim)
         return Max.apply(self, _axis(axis), keepdims)
 
-    def amin(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
-        """Smallest value over ``axis`` (as ``sum``); the gradient goes to the minimum, shared
-        equally between ties (as ``torch.amin``)."""
+    def amin(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+             keepdim: bool = False) -> "Tensor":
+        """Smallest value over ``axis``/``dim`` (as ``sum``); the gradient goes to the minimum,
+        shared equally between ties (as ``torch.amin``)."""
+        axis, keepdims = _dim_alias("amin", axis, keepdims, dim, keepdim)
         return Min.apply(self, _axis(axis), keepdims)
 
     def argmax(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
@@ -629,17 +651,23 @@ class Tensor:
         infers one axis."""
         return Reshape.apply(self, _shape_arg(shape))
 
-    def flatten(self) -> "Tensor":
-        """All elements in one axis (a reshape to (size,))."""
-        return Reshape.apply(self, (self.data.size,))
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        """All elements in one axis (a reshape to (size,)); PyTorch's ``flatten(start_dim,
+        end_dim)`` merges only the dims start_dim..end_dim."""
+        if start_dim == 0 and end_dim == -1:
+            return Reshape.apply(self, (self.data.size,))
+        return Reshape.apply(self, _pytorch_names.flattened_shape(self.shape, start_dim,
+                                                                  end_dim))
 
-    def squeeze(self, axis: Any = None) -> "Tensor":
-        """Remove size-1 axes (NumPy's ``squeeze``): all of them, or ``axis`` (an int or a
-        tuple; negative counts from the end). A reshape: the gradient is reshaped back.
+    def squeeze(self, axis: Any = None, *, dim: Any = None) -> "Tensor":
+        """Remove size-1 axes (NumPy's ``squeeze``): all of them, or ``axis`` (PyTorch's
+        ``dim``; an int or a tuple; negative counts from the end). A reshape: the gradient is
+        reshaped back.
 
         Raises:
             ValueError: an ``axis`` whose size is not 1 (PyTorch would leave it instead).
         """
+        axis = _dim_alias("squeeze", axis, False, dim, False)[0]
         shape = self.data.shape
         if axis is None:
             return Reshape.apply(self, tuple(n for n in shape if n != 1))
@@ -658,27 +686,23 @@ class Tensor:
         rest = iter(self.data.shape)
         return Reshape.apply(self, tuple(1 if i in axes else next(rest) for i in range(ndim)))
 
-    def unsqueeze(self, axis: int) -> "Tensor":
-        """PyTorch's name for ``expand_dims``: a size-1 axis inserted at ``axis``."""
-        return self.expand_dims(axis)
+    def unsqueeze(self, dim: Any = None, *, axis: Any = None) -> "Tensor":
+        """PyTorch's name for ``expand_dims``: a size-1 axis inserted at ``dim`` (``axis``)."""
+        if (dim is None) == (axis is None):
+            raise TypeError("unsqueeze takes one dim (PyTorch's name) or axis= (NumPy's)")
+        return self.expand_dims(axis if dim is None else dim)
 
     def transpose(self, *axes: Any) -> "Tensor":
         """Permute axes as NumPy does (``transpose(2, 0, 1)`` or a tuple); no axes reverses them.
 
-        Two ints on a tensor that is not 2-D swap those two axes, PyTorch's
-        ``transpose(dim0, dim1)`` (NumPy would refuse them: a permutation names every axis).
-        On a 2-D tensor ``transpose(0, 1)`` is NumPy's identity but PyTorch's swap: it raises
-        rather than guess (use ``.T``, or ``transpose((0, 1))`` for the identity).
+        Two ints swap those two axes, PyTorch's ``transpose(dim0, dim1)``: on a tensor that
+        is not 2-D NumPy would refuse them (a permutation names every axis), and on a matrix
+        ``x.transpose(0, 1)``, NumPy's identity permutation, is a line only PyTorch code
+        writes. NumPy's identity stays available as a tuple: ``x.transpose((0, 1))``.
         """
         ndim = self.data.ndim
-        two_ints = len(axes) == 2 and all(_is_dim(a) for a in axes)
-        if two_ints and ndim != 2:
+        if len(axes) == 2 and all(_is_dim(a) for a in axes):
             return self.swapaxes(*axes)
-        if two_ints and (axes[0] % 2, axes[1] % 2) != (1, 0):
-            raise TypeError(
-                f"transpose{axes} on a 2-D tensor is ambiguous: NumPy reads it as the "
-                "permutation (no change), PyTorch as a swap of the two axes. Use x.T (or "
-                "x.swapaxes(0, 1)) to swap them, x.transpose((0, 1)) for NumPy's identity")
         return Transpose.apply(self, _axes_arg(axes, ndim))
 
     def swapaxes(self, axis1: int, axis2: int) -> "Tensor":
@@ -793,16 +817,21 @@ def _dim_alias(name: str, axis: Any, keepdims: bool, dim: Any, keepdim: bool) ->
     return axis, bool(keepdims or keepdim)
 
 
-def _ddof(name: str, ddof: Any, correction: Any, unbiased: Any) -> int:
-    """NumPy's ``ddof`` or PyTorch's ``correction`` (the same number) or ``unbiased``."""
-    given = [k for k, v in (("correction", correction), ("unbiased", unbiased)) if v is not None]
-    if len(given) > 1 or (given and ddof != 0):
-        raise TypeError(f"{name}: give one of ddof=, correction= or unbiased=")
+def _ddof(name: str, ddof: Any, correction: Any, unbiased: Any, pytorch_way: bool) -> int:
+    """NumPy's ``ddof`` or PyTorch's ``correction`` (the same number) or ``unbiased``; if
+    none is given, NumPy's default 0, or PyTorch's 1 for a call the PyTorch way."""
+    given = [k for k, v in (("ddof", ddof), ("correction", correction), ("unbiased", unbiased))
+             if v is not None]
+    if len(given) > 1:
+        raise TypeError(f"{name}: give one of ddof=, correction= or unbiased=, got "
+                        f"{' and '.join(given)}")
     if unbiased is not None:
         if not isinstance(unbiased, (bool, np.bool_)):
             raise TypeError(f"{name}: unbiased must be True or False, got {unbiased!r}")
         return 1 if unbiased else 0
     ddof = ddof if correction is None else correction
+    if ddof is None:
+        return 1 if pytorch_way else 0
     if not _is_dim(ddof) or ddof < 0:
         raise TypeError(f"{name}: ddof (correction) must be an int >= 0, got {ddof!r}")
     return int(ddof)
@@ -943,3 +972,4 @@ from . import functions as _functions  # noqa: E402
 from . import sorting as _sorting  # noqa: E402
 from . import numpy_interop  # noqa: E402
 from . import in_place  # noqa: E402,F401  (installs the in-place methods)
+from . import pytorch_names as _pytorch_names  # noqa: E402  (installs PyTorch's names)

@@ -29,6 +29,46 @@ def set_default_dtype(dtype: Any) -> None:
     _default_dtype = dtype
 
 
+# --- PyTorch's dtype names ---
+#
+# tg.float32, tg.long, ... are NumPy dtypes, so ``x.dtype == tg.float32`` holds and
+# ``dtype=tg.float`` works wherever a dtype is accepted. The package exports each name
+# (tg.float, tg.int and tg.bool shadow Python's builtins only inside tg, as in torch).
+# They live in this table, not as names of this module, which needs the builtins.
+TORCH_NAMES = {
+    "float32": np.dtype(np.float32), "float": np.dtype(np.float32),
+    "float64": np.dtype(np.float64), "double": np.dtype(np.float64),
+    "float16": np.dtype(np.float16), "half": np.dtype(np.float16),
+    "int64": np.dtype(np.int64), "long": np.dtype(np.int64),
+    "int32": np.dtype(np.int32), "int": np.dtype(np.int32),
+    "int16": np.dtype(np.int16), "short": np.dtype(np.int16),
+    "int8": np.dtype(np.int8), "uint8": np.dtype(np.uint8),
+    "bool": np.dtype(np.bool_),
+}
+
+
+def as_dtype(value: Any, where: str) -> np.dtype:
+    """``value`` (tg.float32, np.float64, "int64", float...) as a dtype a Tensor can hold.
+
+    Args:
+        value: anything ``np.dtype`` understands, except None (the caller's default).
+        where: the argument, for the message (``"tg.zeros: dtype"``).
+
+    Raises:
+        TypeError: not a dtype (a torch dtype, a string NumPy does not know), or a dtype
+            a Tensor cannot hold (complex, string, object).
+    """
+    try:
+        dtype = np.dtype(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where} must be a dtype such as tg.float32, tg.int64 or np.float64, "
+                        f"got {value!r}") from None
+    if dtype.kind not in _SUPPORTED_KINDS:
+        raise TypeError(f"{where} must be a bool, integer or floating dtype (a Tensor holds "
+                        f"nothing else), got {dtype}")
+    return dtype
+
+
 def to_array(data: Any, dtype: Any = None, copy: bool = True) -> np.ndarray:
     """Turn user data into an ndarray following the Tensor dtype rules.
 

@@ -27,20 +27,32 @@ def _tensors(tensors: Sequence[Any], name: str) -> list[Tensor]:
     return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
 
 
-def concatenate(tensors: Sequence[Any], axis: int | None = 0) -> Tensor:
-    """Join tensors along an existing axis (``np.concatenate``); differentiable.
+def concatenate(tensors: Sequence[Any], axis: int | None = 0, *, dim: Any = None) -> Tensor:
+    """Join tensors along an existing axis (``np.concatenate``; ``tg.cat``, ``torch.cat``
+    with ``dim=``); differentiable.
 
     ``axis=None`` flattens every tensor first, as NumPy does.
     """
+    axis = _axis_or_dim("concatenate", axis, dim)
     tensors = _tensors(tensors, "concatenate")
     if axis is None:
         return Concatenate.apply(0, *(t.flatten() for t in tensors))
     return Concatenate.apply(int(axis), *tensors)
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new axis (``np.stack``); differentiable."""
-    return Stack.apply(int(axis), *_tensors(tensors, "stack"))
+def stack(tensors: Sequence[Any], axis: int = 0, *, dim: Any = None) -> Tensor:
+    """Join same-shaped tensors along a new axis (``np.stack``; ``torch.stack`` with
+    ``dim=``); differentiable."""
+    return Stack.apply(int(_axis_or_dim("stack", axis, dim)), *_tensors(tensors, "stack"))
+
+
+def _axis_or_dim(op: str, axis: Any, dim: Any) -> Any:
+    """``axis`` (default 0), or PyTorch's ``dim`` in its place."""
+    if dim is None:
+        return axis
+    if axis != 0:
+        raise TypeError(f"{op}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
+    return dim
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
@@ -65,17 +77,18 @@ def minimum(a: Any, b: Any) -> Tensor:
     return Minimum.apply(_operand(a), _operand(b))
 
 
-def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """log(sum(exp(x))) over ``axis``, computed stably (``scipy.special.logsumexp``,
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+              keepdim: bool = False) -> Tensor:
+    """log(sum(exp(x))) over ``axis`` (``dim``), computed stably (``scipy.special.logsumexp``,
     ``torch.logsumexp``); the gradient is softmax(x). See ``Tensor.logsumexp``."""
-    return _as_tensor(x).logsumexp(axis=axis, keepdims=keepdims)
+    return _as_tensor(x).logsumexp(axis, keepdims, dim=dim, keepdim=keepdim)
 
 
 def split(x: Tensor, sections: Any, axis: int = 0) -> tuple:
-    """Pieces of x along ``axis`` (0 by default, as ``np.split`` and ``torch.split``):
-    ``sections`` an int (that many equal parts) or a list of the indices to cut at
-    (``np.split``'s rule; PyTorch's ``torch.split`` takes the pieces' sizes instead);
-    differentiable.
+    """NumPy's split: pieces of x along ``axis``, ``sections`` an int (that many equal
+    parts) or a list of the indices to cut at; differentiable. ``np.split(t, ...)`` and
+    ``tg.split(x, ..., axis=)`` run it; ``tg.split(x, n)`` and ``t.split(n)`` are PyTorch's
+    (pieces of n elements, pytorch_names.split).
 
     The indices must not decrease and must lie in [-n, n] for an axis of size n (a
     negative one counts from the end); equal indices give an empty piece. NumPy also
@@ -89,7 +102,7 @@ def split(x: Tensor, sections: Any, axis: int = 0) -> tuple:
         TypeError: sections is neither an int nor a sequence of ints.
 
     Example:
-        >>> [p.shape for p in tg.split(tg.zeros(5), [2, 3])]
+        >>> [p.shape for p in tg.split(tg.zeros(5), [2, 3], axis=0)]
         [(2,), (1,), (2,)]
     """
     x = _as_tensor(x)
@@ -129,9 +142,11 @@ def _split_points(sections: Any, n: int) -> Any:
     return points
 
 
-def unbind(x: Tensor, axis: int = 0) -> tuple:
-    """The slices x[i] along ``axis`` (the axis removed), as ``torch.unbind``; differentiable."""
-    return Split.apply(_as_tensor(x), axis, None)
+def unbind(x: Tensor, axis: int = 0, *, dim: Any = None) -> tuple:
+    """The slices x[i] along ``axis`` (``dim``; the axis removed), as ``torch.unbind``;
+    differentiable."""
+    x = _as_tensor(x)
+    return Split.apply(x, _axis_index(_axis_or_dim("unbind", axis, dim), x.ndim, "unbind"), None)
 
 
 # --- rearranging, cumulative and product functions (NumPy's and PyTorch's names) ---

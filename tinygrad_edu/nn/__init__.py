@@ -8,11 +8,12 @@
     loss = nn.CrossEntropyLoss()(model(x), labels)
     loss.backward()
 """
-from .module import Module, Parameter
+from .module import Module, Parameter, UninitializedParameter
 from .layers import (
-    Dropout, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, ModuleList, ReLU,
-    Sequential, Sigmoid, Softmax, Tanh,
+    Dropout, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, ModuleDict,
+    ModuleList, ParameterList, ReLU, Sequential, Sigmoid, Softmax, Tanh, Unflatten,
 )
+from .lazy import LazyLinear
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .recurrent import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell
@@ -23,10 +24,11 @@ from .losses import (
 from . import functional, init, utils
 
 __all__ = [
-    "Module", "Parameter",
-    "Linear", "Sequential", "ModuleList", "Identity", "ReLU", "Tanh", "Sigmoid",
-    "LeakyReLU", "GELU", "Softmax", "LogSoftmax",
-    "Dropout", "Flatten", "Embedding", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
+    "Module", "Parameter", "UninitializedParameter",
+    "Linear", "LazyLinear", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
+    "Identity", "ReLU", "Tanh", "Sigmoid", "LeakyReLU", "GELU", "Softmax", "LogSoftmax",
+    "Dropout", "Flatten", "Unflatten", "Embedding",
+    "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm",
     "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss",

@@ -1,7 +1,9 @@
 """Stateless neural-network functions (``import tinygrad_edu.nn.functional as F``).
 
 The layers in ``tg.nn`` hold the parameters and call these. Argument names and defaults
-follow ``torch.nn.functional``, except that an axis is called ``axis`` (NumPy's name).
+follow ``torch.nn.functional``; an axis may be given as ``dim`` (PyTorch's name) or
+``axis`` (NumPy's). PyTorch's deprecated ``size_average``/``reduce`` are refused with the
+``reduction`` to write instead.
 """
 from __future__ import annotations
 
@@ -20,11 +22,14 @@ from ..ops import nn as _nn_ops
 from ..ops import norm as _norm
 from ..ops.shape import GetItem as _GetItem
 from .. import checks
+from ..dtypes import as_dtype as _as_dtype
+from ..functions import norm as _norm_fn
 from .._tensor import Tensor, _as_tensor as _tensor
 from .input_checks import check_input
 
 __all__ = [
     "relu", "sigmoid", "tanh", "softmax", "log_softmax", "leaky_relu", "softplus", "gelu",
+    "normalize",
     "linear", "dropout", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "layer_norm",
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss",
@@ -38,6 +43,7 @@ def __dir__() -> list[str]:
 
 
 _REDUCTIONS = ("mean", "sum", "none")
+_NOT_GIVEN = object()  # a default that tells "not given" from None
 
 
 # --- activations ---
@@ -58,14 +64,96 @@ def tanh(x: Tensor) -> Tensor:
     return _ew.Tanh.apply(_tensor(x))
 
 
-def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``axis`` (PyTorch's ``dim``)."""
-    return _nn_ops.Softmax.apply(_tensor(x), axis)
+def softmax(x: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None, *,
+            axis: Any = _NOT_GIVEN) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim`` (NumPy's name ``axis`` works too), computed stably.
+
+    ``F.softmax(x, 1)``, ``F.softmax(x, dim=1)`` and ``F.softmax(x, axis=1)`` are the same.
+    Without an axis, PyTorch's legacy choice (dim 0 for 0-, 1- and 3-D input, else 1) is
+    the last axis for 0- to 2-D input, which is used; for 3-D and more it is not the last
+    axis (NumPy's habit, ``Tensor.softmax``), so that call raises instead of guessing.
+
+    Args:
+        dim: the axis that sums to 1; ``axis`` is the same (give one of them).
+        _stacklevel: ignored (PyTorch's, for its warning).
+        dtype: cast x to this float dtype first (as PyTorch), e.g. ``np.float64``.
+
+    Raises:
+        TypeError: both ``dim`` and ``axis``; ``axis=None`` (NumPy's "all elements"?) or
+            no axis for a 3-D or larger input (the message gives PyTorch's choice).
+    """
+    return _nn_ops.Softmax.apply(*_softmax_args("softmax", x, dim, axis, dtype))
 
 
-def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """x - log(sum(exp(x))) along ``axis``, computed stably."""
-    return _nn_ops.LogSoftmax.apply(_tensor(x), axis)
+def log_softmax(x: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None, *,
+                axis: Any = _NOT_GIVEN) -> Tensor:
+    """x - log(sum(exp(x))) along ``dim`` (or ``axis``), computed stably; the arguments and
+    the call without an axis as in ``softmax``."""
+    return _nn_ops.LogSoftmax.apply(*_softmax_args("log_softmax", x, dim, axis, dtype))
+
+
+def _softmax_args(fn: str, x: Any, dim: Any, axis: Any, dtype: Any) -> tuple[Tensor, int]:
+    """(x, axis) for a softmax from PyTorch's ``dim`` or NumPy's ``axis``, checked."""
+    x = _tensor(x)
+    if dtype is not None:
+        x = x.astype(_float_dtype(dtype, f"{fn}: dtype"))
+    return x, _softmax_axis(fn, x.ndim, dim, axis)
+
+
+def _softmax_axis(fn: str, ndim: int, dim: Any, axis: Any = _NOT_GIVEN) -> int:
+    """The axis of a softmax over an ``ndim``-D input, from ``dim`` or ``axis`` (one only)."""
+    if axis is not _NOT_GIVEN:
+        if dim is not None:
+            raise TypeError(f"{fn}: axis= and dim= are the same argument (NumPy's and "
+                            "PyTorch's name); give one of them")
+        if axis is None:
+            raise TypeError(f"{fn}: axis must be an int, got None; for a softmax over all "
+                            "elements reshape to 1-D first (x.reshape(-1)), for PyTorch's "
+                            "implicit choice leave the axis out")
+        return checks.integer(axis, f"{fn}: axis")
+    if dim is not None:
+        return checks.integer(dim, f"{fn}: dim")
+    if ndim <= 2:  # PyTorch's implicit dim (0 for 0-D and 1-D, 1 for 2-D) is the last axis
+        return -1
+    legacy = 0 if ndim == 3 else 1
+    raise TypeError(f"{fn}: give the axis for a {ndim}-D input: without one, PyTorch picks "
+                    f"dim={legacy} (deprecated), NumPy's habit the last axis; write "
+                    f"dim={legacy} for PyTorch's result or dim=-1 for the last axis")
+
+
+def normalize(x: Tensor, p: Any = 2.0, dim: Any = _NOT_GIVEN, eps: float = 1e-12,
+              out: Any = None, *, axis: Any = _NOT_GIVEN) -> Tensor:
+    """x / max(||x||_p, eps) along ``dim`` (default 1; NumPy's name ``axis`` works too).
+
+    Each slice along the axis becomes a unit vector (a zero one stays zero): PyTorch's
+    ``F.normalize``. The 2-norm has gradient 0 at 0, so a zero slice gets a finite one.
+
+    Args:
+        p: the norm's order: 2 (default), 1, inf or -inf.
+        dim: an int, a tuple, or None (all elements, as PyTorch); ``axis`` is the same.
+        eps: the smallest divisor, > 0 (default 1e-12).
+        out: not supported (results are new tensors).
+
+    Raises:
+        TypeError: both ``dim`` and ``axis``, ``out=``, or an unsupported p.
+    """
+    if out is not None:
+        raise TypeError("normalize: out= is not supported (nothing is written in place); "
+                        "use y = F.normalize(x)")
+    if dim is not _NOT_GIVEN and axis is not _NOT_GIVEN:
+        raise TypeError("normalize: axis= and dim= are the same argument (NumPy's and "
+                        "PyTorch's name); give one of them")
+    axis = dim if dim is not _NOT_GIVEN else 1 if axis is _NOT_GIVEN else axis
+    eps = checks.real(eps, "normalize: eps", low=0, low_open=True)
+    x = check_input(x, "normalize")
+    return x / _norm_fn(x, p, axis=axis, keepdims=True).clip(min=eps)
+
+
+def _float_dtype(dtype: Any, where: str) -> np.dtype:
+    dtype = _as_dtype(dtype, where)
+    if dtype.kind != "f":
+        raise TypeError(f"{where} must be a floating point dtype, got {dtype}")
+    return dtype
 
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
@@ -435,7 +523,8 @@ def _check_fits(x_shape: tuple, kernel: tuple, padding: tuple, name: str,
 
 
 def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+                  reduction: str = "mean", label_smoothing: float = 0.0,
+                  size_average: Any = None, reduce: Any = None) -> Tensor:
     """Cross-entropy of logits (N, C) against integer class labels (N,), computed stably.
 
     Equal to ``-log_softmax(input)[range(N), target]`` averaged over the batch, but one
@@ -472,7 +561,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, *, ignore_inde
         >>> F.cross_entropy(logits, np.array([0]), weight=np.array([1.0, 2.0, 2.0]))
     """
     x = _tensor(input)
-    checks.choice(reduction, "reduction", _REDUCTIONS)
+    _reduction(reduction, size_average, reduce, "cross_entropy")
     t, weight, ignore_index, ignored = _class_targets(x, target, weight, ignore_index,
                                                       "cross_entropy", "logits")
     checks.real(label_smoothing, "cross_entropy: label_smoothing", low=0, high=1)
@@ -531,7 +620,7 @@ def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: Any, fn: s
 
 
 def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+             reduction: str = "mean", size_average: Any = None, reduce: Any = None) -> Tensor:
     """Negative log-likelihood of log-probabilities (N, C) at integer class labels (N,).
 
     ``-input[range(N), target]`` averaged over the batch, one graph node;
@@ -566,10 +655,24 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, *, ignore_index: in
         >>> F.nll_loss(log_p, np.array([0, 2]))
     """
     x = _tensor(input)
-    checks.choice(reduction, "reduction", _REDUCTIONS)
+    _reduction(reduction, size_average, reduce, "nll_loss")
     t, weight, ignore_index, ignored = _class_targets(x, target, weight, ignore_index,
                                                       "nll_loss", "log-probabilities")
     return _loss.NLL.apply(x, t, reduction, weight, ignore_index if ignored else None)
+
+
+def _reduction(reduction: Any, size_average: Any, reduce: Any, fn: str) -> str:
+    """Check ``reduction``; refuse PyTorch's deprecated ``size_average``/``reduce``, naming
+    the ``reduction`` they mean (PyTorch's mapping: reduce=False is 'none', else
+    size_average=False is 'sum', else 'mean')."""
+    if size_average is not None or reduce is not None:
+        meant = "none" if reduce is False else "sum" if size_average is False else "mean"
+        given = ", ".join(f"{k}={v!r}" for k, v in (("size_average", size_average),
+                                                    ("reduce", reduce)) if v is not None)
+        raise TypeError(f"{fn}: size_average and reduce are PyTorch's deprecated options "
+                        f"(replaced by reduction in PyTorch 0.4.1); instead of {given} write "
+                        f"reduction={meant!r}")
+    return checks.choice(reduction, "reduction", _REDUCTIONS)
 
 
 def _check_not_a_reduction(value: Any, name: str) -> None:
@@ -636,7 +739,8 @@ def _shape_mismatch(name: str, shape: tuple, target: np.ndarray) -> str:
             f"{int(np.prod(shape))}), so no reshape can match them")
 
 
-def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
+def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean", size_average: Any = None,
+             reduce: Any = None) -> Tensor:
     """Mean squared error: mean((input - target)**2).
 
     Args:
@@ -646,11 +750,12 @@ def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
         reduction: 'mean' (default), 'sum' or 'none'.
     """
     x = _tensor(input)
-    checks.choice(reduction, "reduction", _REDUCTIONS)
+    _reduction(reduction, size_average, reduce, "mse_loss")
     return _loss.MSE.apply(x, _target_like(x, target, "mse_loss"), reduction)
 
 
-def l1_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
+def l1_loss(input: Tensor, target: Any, *, reduction: str = "mean", size_average: Any = None,
+            reduce: Any = None) -> Tensor:
     """Mean absolute error: mean(|input - target|).
 
     loss = |x - z| element-wise; d loss / dx = sign(x - z) = -d loss / dz, 0 at x = z
@@ -663,7 +768,7 @@ def l1_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor:
         reduction: 'mean' (default), 'sum' or 'none'.
     """
     x = _tensor(input)
-    checks.choice(reduction, "reduction", _REDUCTIONS)
+    _reduction(reduction, size_average, reduce, "l1_loss")
     return _loss.L1.apply(x, _target_like(x, target, "l1_loss"), reduction)
 
 
@@ -693,7 +798,7 @@ def huber_loss(input: Tensor, target: Any, *, reduction: str = "mean",
 
 
 def smooth_l1_loss(input: Tensor, target: Any, *, reduction: str = "mean",
-                   beta: float = 1.0) -> Tensor:
+                   beta: float = 1.0, size_average: Any = None, reduce: Any = None) -> Tensor:
     """Smooth L1 loss: ``huber_loss(input, target, delta=beta) / beta`` for beta > 0.
 
     With d = input - target::
@@ -715,7 +820,7 @@ def smooth_l1_loss(input: Tensor, target: Any, *, reduction: str = "mean",
         ValueError: beta < 0 or not finite, shapes that differ, a bad reduction.
     """
     x = _tensor(input)
-    checks.choice(reduction, "reduction", _REDUCTIONS)
+    _reduction(reduction, size_average, reduce, "smooth_l1_loss")
     beta = checks.real(beta, "smooth_l1_loss: beta", low=0)
     z = _target_like(x, target, "smooth_l1_loss")
     if beta == 0.0:
@@ -724,7 +829,8 @@ def smooth_l1_loss(input: Tensor, target: Any, *, reduction: str = "mean",
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None, *,
-                                     reduction: str = "mean", pos_weight: Any = None) -> Tensor:
+                                     reduction: str = "mean", pos_weight: Any = None,
+                                     size_average: Any = None, reduce: Any = None) -> Tensor:
     """Binary cross-entropy of sigmoid(input) against targets in [0, 1], computed stably.
 
     With s = sigmoid(x), PyTorch's loss with its options (``weight`` may be the
@@ -753,7 +859,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
             broadcast to the input's shape or is not numeric, a bad reduction.
     """
     x = _tensor(input)
-    checks.choice(reduction, "reduction", _REDUCTIONS)
+    _reduction(reduction, size_average, reduce, "binary_cross_entropy_with_logits")
     fn = "binary_cross_entropy_with_logits"
     z = _target_like(x, target, fn)
     if pos_weight is None and weight is None:  # the fast path
@@ -764,7 +870,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
 
 
 def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, *,
-                         reduction: str = "mean") -> Tensor:
+                         reduction: str = "mean", size_average: Any = None,
+                         reduce: Any = None) -> Tensor:
     """Binary cross-entropy of probabilities in [0, 1] against targets in [0, 1].
 
     PyTorch's loss, with each log clamped at -100 so that p = 0 or 1 gives a finite
@@ -792,7 +899,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, *,
     """
     fn = "binary_cross_entropy"
     x = _tensor(input)
-    checks.choice(reduction, "reduction", _REDUCTIONS)
+    _reduction(reduction, size_average, reduce, "binary_cross_entropy")
     z = _target_like(x, target, fn)
     _check_probabilities(x.data, "input", fn, " (probabilities; for logits use "
                                               "binary_cross_entropy_with_logits)")

@@ -1,5 +1,5 @@
-"""Layers: Linear, the containers Sequential and ModuleList, activations, Dropout,
-Flatten, Embedding."""
+"""Layers: Linear, the containers Sequential, ModuleList, ModuleDict and ParameterList,
+activations, Dropout, Flatten, Unflatten, Embedding."""
 from __future__ import annotations
 
 import math
@@ -136,6 +136,12 @@ class Sequential(Module):
             return Sequential(OrderedDict(items[index]))
         return items[_list_index(index, len(items))][1]
 
+    def __setitem__(self, index: int, module: Module) -> None:
+        """Replace the module at ``index``, keeping its name (``model[-1] = nn.Linear(...)``,
+        the finetuning idiom)."""
+        name = list(self._modules)[_list_index(index, len(self._modules))]
+        self.add_module(name, _module(module, index))
+
 
 class ModuleList(Module):
     """A list of modules whose parameters are registered (a plain list hides them).
@@ -204,15 +210,147 @@ class ModuleList(Module):
         self._renumber(modules)
 
 
+class ModuleDict(Module):
+    """A dict of modules whose parameters are registered (a plain dict hides them).
+
+    Keys are strings (no '.'), kept in insertion order; use it as a dict: ``d["head"]``,
+    ``d["head"] = nn.Linear(8, 2)``, ``del d["head"]``, ``in``, ``len``, iteration over
+    the keys, ``keys()``, ``values()``, ``items()``, ``update``, ``pop``, ``clear``.
+    Like ModuleList it has no ``forward``.
+
+    Example:
+        >>> heads = nn.ModuleDict({"cls": nn.Linear(8, 3), "box": nn.Linear(8, 4)})
+        >>> outputs = {name: head(features) for name, head in heads.items()}
+    """
+
+    def __init__(self, modules: Any = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        if key not in self._modules:
+            raise KeyError(f"{key!r} is not in this ModuleDict (keys: {list(self._modules)})")
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, _module(module, repr(key)))
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # a KeyError that names the keys
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._modules
+
+    def keys(self) -> Iterable[str]:
+        return self._modules.keys()
+
+    def values(self) -> Iterable[Module]:
+        return self._modules.values()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        return self._modules.items()
+
+    def update(self, modules: Any) -> None:
+        """Add (or replace) the modules of a mapping or of an iterable of (key, module) pairs."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ModuleDict.update takes a mapping or (key, module) pairs, "
+                                f"got an element {pair!r}")
+            self[pair[0]] = pair[1]
+
+    def pop(self, key: str) -> Module:
+        """Remove the module under ``key`` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        """Remove every module."""
+        for key in list(self._modules):
+            del self[key]
+
+
+class ParameterList(Module):
+    """A list of Parameters that are registered (named "0", "1", ...), as PyTorch's.
+
+    A Tensor that is not a Parameter is made one sharing its array (as PyTorch does).
+    Index, iterate, ``append`` and ``extend`` it as a list.
+
+    Example:
+        >>> self.scales = nn.ParameterList([nn.Parameter(np.ones(4)) for _ in range(3)])
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def append(self, value: Any) -> ParameterList:
+        """Add a Parameter (or a float Tensor, made a Parameter) at the end; returns self."""
+        self.register_parameter(str(len(self._parameters)),
+                                _parameter(value, len(self._parameters)))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Add Parameters at the end; returns self."""
+        if isinstance(values, Tensor):
+            raise TypeError("ParameterList.extend takes an iterable of Parameters, got a "
+                            "Tensor; use append for one")
+        for value in values:
+            self.append(value)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._parameters.values())
+
+    def __getitem__(self, index: int) -> Parameter:
+        values = list(self._parameters.values())
+        return values[_list_index(index, len(values))]
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        i = _list_index(index, len(self._parameters))
+        self.register_parameter(str(i), _parameter(value, i))
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({name}): Parameter containing: [{p.dtype} of size "
+                         f"{'x'.join(map(str, p.shape))}]"
+                         for name, p in self._parameters.items())
+
+
+def _parameter(value: Any, index: int) -> Parameter:
+    """A ParameterList element: a Parameter as it is, a Tensor wrapped (sharing its array)."""
+    if isinstance(value, Parameter):
+        return value
+    if not isinstance(value, Tensor):
+        raise TypeError(f"ParameterList element {index} must be a Parameter or a Tensor, got "
+                        f"{type(value).__name__}")
+    param = Parameter(value.detach())
+    param.data = value.data  # shared, as PyTorch's Parameter(tensor)
+    return param
+
+
 def _module(module: Any, name: Any) -> Module:
     if not isinstance(module, Module):
         raise TypeError(f"element {name} is not a Module, got {type(module).__name__}")
     return module
 
 
-def _axis(axis: int, ndim: int) -> int:
+def _axis(axis: int, ndim: int, where: str = "") -> int:
     if not -ndim <= axis < ndim:
-        raise ValueError(f"axis {axis} is out of range for an input with {ndim} dimensions")
+        raise ValueError(f"{where}axis {axis} is out of range for an input with {ndim} "
+                         "dimensions")
     return axis % ndim
 
 
@@ -303,46 +441,51 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-class Softmax(Module):
-    """y = exp(x) / sum(exp(x)) along ``axis`` (computed stably, as exp(x - max x)).
+class _AlongDim(Module):
+    """What Softmax and LogSoftmax share: ``dim`` (or ``axis``), PyTorch's repr."""
+
+    def __init__(self, dim: int | None = None, *, axis: Any = F._NOT_GIVEN) -> None:
+        super().__init__()
+        if axis is F._NOT_GIVEN and dim is None:
+            self.dim = None  # PyTorch's implicit choice, made at the call (see F.softmax)
+        else:
+            self.dim = F._softmax_axis(type(self).__name__, 0, dim, axis)
+
+    axis = property(lambda self: self.dim, lambda self, value: setattr(self, "dim", value),
+                    doc="NumPy's name for ``dim``.")
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax(_AlongDim):
+    """y = exp(x) / sum(exp(x)) along ``dim`` (computed stably, as exp(x - max x)).
 
     Args:
-        axis: the axis that sums to 1 (default -1, the last; PyTorch's ``dim``).
+        dim: the axis that sums to 1 (PyTorch's name; ``axis=`` is NumPy's, the same).
+            None (the default) is PyTorch's legacy implicit choice: the last axis for 0- to
+            2-D input, an error for more (see ``F.softmax``).
 
     Example:
-        >>> nn.Softmax(axis=1)(tg.zeros(2, 4)).numpy()[0]
+        >>> nn.Softmax(dim=1)(tg.zeros(2, 4)).numpy()[0]
         array([0.25, 0.25, 0.25, 0.25], dtype=float32)
     """
 
-    def __init__(self, axis: int = -1) -> None:
-        super().__init__()
-        self.axis = checks.integer(axis, "Softmax: axis")
-
     def forward(self, x: Tensor) -> Tensor:
-        return F.softmax(x, self.axis)
-
-    def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return F.softmax(x, self.dim)
 
 
-class LogSoftmax(Module):
-    """y = x - log(sum(exp(x))) along ``axis``: log-probabilities, computed stably.
+class LogSoftmax(_AlongDim):
+    """y = x - log(sum(exp(x))) along ``dim``: log-probabilities, computed stably.
 
     Followed by ``nn.NLLLoss`` it is cross-entropy.
 
     Args:
-        axis: the axis of the classes (default -1, the last; PyTorch's ``dim``).
+        dim: the axis of the classes (``axis=`` too); None as in ``nn.Softmax``.
     """
 
-    def __init__(self, axis: int = -1) -> None:
-        super().__init__()
-        self.axis = checks.integer(axis, "LogSoftmax: axis")
-
     def forward(self, x: Tensor) -> Tensor:
-        return F.log_softmax(x, self.axis)
-
-    def extra_repr(self) -> str:
-        return f"axis={self.axis}"
+        return F.log_softmax(x, self.dim)
 
 
 # --- regularisation and reshaping ---
@@ -371,7 +514,11 @@ class Dropout(Module):
 
 
 class Flatten(Module):
-    """Merge the axes start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W) by default."""
+    """Merge the axes start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W) by default.
+
+    As PyTorch: ``Flatten(0, 1)`` merges the first two axes, ``Flatten(0, -1)`` all of
+    them; a 0-D input counts as having one axis and becomes shape (1,).
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -381,7 +528,11 @@ class Flatten(Module):
     def forward(self, x: Tensor) -> Tensor:
         x = check_input(x, "Flatten", floating=False)
         shape = x.shape
-        start, end = _axis(self.start_dim, len(shape)), _axis(self.end_dim, len(shape))
+        ndim = max(len(shape), 1)  # PyTorch: the axes of a 0-D input are those of a 1-D one
+        start, end = (_axis(self.start_dim, ndim, "Flatten: start_dim: "),
+                      _axis(self.end_dim, ndim, "Flatten: end_dim: "))
+        if not shape:
+            return x.reshape(1)
         if start > end:
             raise ValueError(f"Flatten: start_dim {self.start_dim} comes after end_dim "
                              f"{self.end_dim} for an input of shape {shape}")
@@ -390,6 +541,43 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into the axes ``unflattened_size``: the inverse of ``Flatten``.
+
+    ``Unflatten(1, (C, H, W))`` maps (N, C*H*W) to (N, C, H, W); one size may be -1, inferred.
+
+    Raises:
+        ValueError: the sizes' product is not the size of axis ``dim`` (at the call).
+    """
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        self.dim = checks.integer(dim, "Unflatten: dim")
+        if not isinstance(unflattened_size, (tuple, list)) or not unflattened_size:
+            raise TypeError("Unflatten: unflattened_size must be a non-empty tuple or list of "
+                            f"ints, got {unflattened_size!r}")
+        sizes = tuple(checks.integer(n, "Unflatten: unflattened_size", low=-1)
+                      for n in unflattened_size)
+        if sizes.count(-1) > 1:
+            raise ValueError(f"Unflatten: at most one size may be -1, got {sizes}")
+        self.unflattened_size = sizes
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = check_input(x, "Unflatten", floating=False)
+        shape = x.shape
+        axis = _axis(self.dim, len(shape), "Unflatten: dim: ")
+        sizes = self.unflattened_size
+        known = int(np.prod([n for n in sizes if n != -1]))
+        if (shape[axis] != known if -1 not in sizes
+                else known == 0 or shape[axis] % known):
+            raise ValueError(f"Unflatten: sizes {sizes} do not fill axis {self.dim} of "
+                             f"size {shape[axis]} (input shape {shape})")
+        return x.reshape(shape[:axis] + sizes + shape[axis + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Embedding(Module):

@@ -15,10 +15,13 @@ from .module import Module
 class _Loss(Module):
     """What the losses share: ``reduction``. ``weight`` may be given by position (first,
     as in PyTorch); the other options are keyword-only (PyTorch's deprecated
-    ``size_average`` and ``reduce`` come before them there)."""
+    ``size_average`` and ``reduce`` come before them there: given, they are refused with
+    the ``reduction`` to write instead)."""
 
-    def __init__(self, reduction: str = "mean") -> None:
+    def __init__(self, reduction: str = "mean", size_average: Any = None,
+                 reduce: Any = None) -> None:
         super().__init__()
+        F._reduction("mean", size_average, reduce, type(self).__name__)
         self.reduction = checks.choice(reduction, f"{type(self).__name__}: reduction",
                                        F._REDUCTIONS)
 
@@ -37,8 +40,9 @@ class MSELoss(_Loss):
     Input and target must have the same shape (no silent broadcasting).
     """
 
-    def __init__(self, *, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(self, *, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(reduction, size_average, reduce)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
@@ -54,8 +58,9 @@ class L1Loss(_Loss):
         reduction: 'mean' (default), 'sum' or 'none'; keyword-only.
     """
 
-    def __init__(self, *, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(self, *, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(reduction, size_average, reduce)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
@@ -93,8 +98,9 @@ class SmoothL1Loss(_Loss):
         Both keyword-only.
     """
 
-    def __init__(self, *, reduction: str = "mean", beta: float = 1.0) -> None:
-        super().__init__(reduction)
+    def __init__(self, *, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction, size_average, reduce)
         self.beta = checks.real(beta, "SmoothL1Loss: beta", low=0)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
@@ -133,9 +139,10 @@ class CrossEntropyLoss(_Loss):
         >>> loss_fn = nn.CrossEntropyLoss(weight=np.array([1.0, 5.0]), ignore_index=-1)
     """
 
-    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean",
+    def __init__(self, weight: Any = None, *, size_average: Any = None, ignore_index: int = -100,
+                 reduce: Any = None, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
-        super().__init__(reduction)
+        super().__init__(reduction, size_average, reduce)
         self.label_smoothing = checks.real(label_smoothing, "CrossEntropyLoss: label_smoothing",
                                            low=0, high=1)
         self.ignore_index = checks.integer(ignore_index, "CrossEntropyLoss: ignore_index")
@@ -170,9 +177,9 @@ class NLLLoss(_Loss):
         reduction: 'mean' (default), 'sum' or 'none'.
     """
 
-    def __init__(self, weight: Any = None, *, ignore_index: int = -100,
-                 reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(self, weight: Any = None, *, size_average: Any = None, ignore_index: int = -100,
+                 reduce: Any = None, reduction: str = "mean") -> None:
+        super().__init__(reduction, size_average, reduce)
         self.ignore_index = checks.integer(ignore_index, "NLLLoss: ignore_index")
         self.register_buffer("weight", _buffer(weight))
 
@@ -200,8 +207,9 @@ class BCELoss(_Loss):
         reduction: 'mean' (default), 'sum' or 'none'; keyword-only.
     """
 
-    def __init__(self, weight: Any = None, *, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(self, weight: Any = None, *, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(reduction, size_average, reduce)
         self.register_buffer("weight", _buffer(weight))
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
@@ -228,9 +236,9 @@ class BCEWithLogitsLoss(_Loss):
             Both weights are constants (no gradient), as in PyTorch.
     """
 
-    def __init__(self, weight: Any = None, *, reduction: str = "mean",
-                 pos_weight: Any = None) -> None:
-        super().__init__(reduction)
+    def __init__(self, weight: Any = None, *, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean", pos_weight: Any = None) -> None:
+        super().__init__(reduction, size_average, reduce)
         self.register_buffer("weight", _buffer(weight))
         self.register_buffer("pos_weight", _buffer(pos_weight))
 

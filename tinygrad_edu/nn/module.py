@@ -12,6 +12,8 @@ from typing import Any, Callable, Iterator, NamedTuple
 import numpy as np
 
 from .. import checks
+from ..devices import check_device, device
+from ..dtypes import as_dtype, get_default_dtype
 from .._tensor import Tensor
 
 
@@ -45,6 +47,74 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+_DATA = Tensor.__dict__["data"]  # the slot itself, under UninitializedParameter's property
+_UNINITIALIZED = (
+    "this parameter is uninitialized: a lazy layer (nn.LazyLinear) learns its parameters' "
+    "shape from its first input. Run one batch through the model first (a dry run, as in "
+    "PyTorch); then use the parameters (their values, shape, state_dict, load_state_dict)")
+
+
+class UninitializedParameter(Parameter):
+    """A Parameter whose shape is not known yet: a lazy layer's weight before its first call.
+
+    Its values and shape cannot be read (RuntimeError, as in PyTorch), its dtype can. The
+    layer's first forward calls ``materialize``, which makes it a plain ``Parameter`` (the
+    same object, so an optimizer built before that call trains it). ``Module.to(dtype)``
+    may change the dtype it will have.
+
+    Args:
+        requires_grad: True (the default); False freezes it.
+        dtype: of the values it will get; the default dtype (float32) if None.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, requires_grad: bool = True, dtype: Any = None) -> None:
+        dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"a Parameter must hold floating point data, got dtype {dtype}")
+        _DATA.__set__(self, np.empty(0, dtype))  # a placeholder: only its dtype is used
+        self.grad, self.creator, self.output_index = None, None, 0
+        self._requires_grad = checks.flag(requires_grad, "UninitializedParameter: requires_grad")
+
+    @property
+    def data(self) -> np.ndarray:
+        raise RuntimeError(_UNINITIALIZED)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        raise RuntimeError(_UNINITIALIZED)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return _DATA.__get__(self).dtype
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self._requires_grad = checks.flag(value, "requires_grad")
+
+    def materialize(self, shape: Any, dtype: Any = None) -> None:
+        """Give it ``shape`` (values to be filled by the layer's init): a Parameter from now on."""
+        dtype = self.dtype if dtype is None else np.dtype(dtype)
+        _DATA.__set__(self, np.empty(shape, dtype))
+        self.__class__ = Parameter
+
+    def _cast(self, dtype: np.dtype) -> None:
+        """Change the dtype the values will have (``Module.to`` before the first call)."""
+        _DATA.__set__(self, np.empty(0, dtype))
+
+    def __deepcopy__(self, memo: dict) -> UninitializedParameter:
+        # (the default copy reads .data, which raises)
+        return memo.setdefault(id(self), UninitializedParameter(self._requires_grad, self.dtype))
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
 
 
 def _refuse_unregistered(owner: str, name: str, value: Any) -> None:
@@ -93,6 +163,45 @@ def _load_problem(name: str, value: Any, array: np.ndarray, target: np.ndarray) 
                     f"{array[overflow].flat[0]:g}, beyond {np.finfo(target.dtype).max:.3g}): "
                     "it would become inf")
     return None
+
+
+def _to_dtype(args: tuple, kwargs: dict) -> np.dtype | None:
+    """The float dtype ``Module.to(*args, **kwargs)`` asks for (None: no dtype), with every
+    device checked to be the CPU; the forms are PyTorch's (see ``Module.to``)."""
+    forms = ("to(dtype), to(device), to(device, dtype), to(tensor), "
+             "to(device=..., dtype=...), each with an optional non_blocking")
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking"}
+    if unknown:
+        raise TypeError(f"Module.to got an unexpected keyword {sorted(unknown)[0]!r}; "
+                        f"its forms are {forms}")
+    given = list(args)
+    if given and isinstance(given[-1], bool):  # to(dtype, True): non_blocking by position
+        given.pop()
+    device_given = dtype_given = None
+    for i, arg in enumerate(given):
+        if isinstance(arg, (str, device)) and i == 0:
+            device_given = arg
+        elif isinstance(arg, Tensor) and len(given) == 1:
+            dtype_given = arg.dtype
+        elif not isinstance(arg, (str, device, Tensor, bool)) and dtype_given is None and (
+                i == 0 or device_given is not None):
+            dtype_given = arg
+        else:
+            raise TypeError(f"Module.to got {', '.join(type(a).__name__ for a in args)}; its "
+                            f"forms are {forms}")
+    for name, value, positional in (("device", kwargs.get("device"), device_given),
+                                    ("dtype", kwargs.get("dtype"), dtype_given)):
+        if value is not None and positional is not None:
+            raise TypeError(f"Module.to got the {name} twice (by position and as {name}=)")
+    check_device(kwargs.get("device", device_given), "Module.to")
+    dtype = kwargs.get("dtype", dtype_given)
+    if dtype is None:
+        return None
+    dtype = as_dtype(dtype, "Module.to: dtype")
+    if dtype.kind != "f":
+        raise TypeError(f"Module.to only accepts a floating point dtype, got {dtype} (as in "
+                        "PyTorch: integer parameters could not be trained)")
+    return dtype
 
 
 class LoadResult(NamedTuple):
@@ -213,7 +322,27 @@ class Module:
         """Add a child module under ``name`` (what attribute assignment does)."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module")
+        if isinstance(name, str) and hasattr(type(self), name) and name not in self._modules:
+            raise KeyError(f"cannot add a module named {name!r}: {type(self).__name__}.{name} "
+                           "already exists (a method or attribute it would hide)")
         self._register("_modules", name, module)
+
+    def get_submodule(self, target: str) -> Module:
+        """The sub-module at the dotted path ``target`` ("encoder.layers.0"; "" is self).
+
+        Raises:
+            AttributeError: a name on the path is no sub-module (the message says which).
+        """
+        module = self
+        for name in target.split(".") if target else []:
+            child = module._modules.get(name)
+            if child is None:
+                what = ("is not an nn.Module" if hasattr(module, name)
+                        else "does not exist")
+                raise AttributeError(f"get_submodule({target!r}): {type(module).__name__} "
+                                     f"has no sub-module {name!r} (it {what})")
+            module = child
+        return module
 
     def _check_name(self, name: str) -> None:
         if "_parameters" not in self.__dict__:
@@ -325,31 +454,44 @@ class Module:
             p.requires_grad = requires_grad
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Cast every parameter and floating point buffer to ``dtype``, in place; returns self.
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Cast every parameter and floating point buffer to a dtype, in place; returns self.
 
-        The Parameter objects stay the same (an optimizer holding them keeps working),
-        their arrays are replaced by cast copies and their gradients dropped.
-        ``model.double()`` is handy for ``tg.gradcheck``, which wants float64.
+        PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(tensor)`` (its dtype), ``to(dtype=..., device=...)``, with an optional
+        ``non_blocking`` (ignored). The only device is the CPU ("cpu", ``tg.device("cpu")``),
+        so a device changes nothing. The Parameter objects stay the same (an optimizer
+        holding them keeps working), their arrays are replaced by cast copies and their
+        gradients dropped. ``model.double()`` is handy for ``tg.gradcheck``, which wants
+        float64.
 
         Raises:
-            TypeError: if ``dtype`` is not a floating point dtype.
+            TypeError: the dtype is not floating point (``np.int32``), or the arguments
+                fit none of the forms above.
+            ValueError: a device other than the CPU ("cuda", "mps").
         """
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"Module.to takes a floating point dtype (np.float32, np.float64), "
-                            f"got {dtype!r}; there are no devices to move to here") from None
-        if dtype.kind != "f":
-            raise TypeError(f"a Module can only be cast to a floating point dtype, got {dtype}")
+        dtype = _to_dtype(args, kwargs)
+        if dtype is None:
+            return self
         for p in self.parameters():
-            if p.data.dtype != dtype:
+            if isinstance(p, UninitializedParameter):  # a lazy layer before its first call
+                p._cast(dtype)
+            elif p.data.dtype != dtype:
                 p.data = p.data.astype(dtype)
                 p.grad = None
         for b in self.buffers():
             if b.data.dtype.kind == "f" and b.data.dtype != dtype:
                 b.data = b.data.astype(dtype)
         return self
+
+    def cpu(self) -> Module:
+        """Move to the CPU: everything is there already, so this returns self (as PyTorch)."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Refused: tinygrad_edu runs on NumPy, on the CPU only (ValueError)."""
+        raise ValueError("Module.cuda: tinygrad_edu runs on NumPy, on the CPU only; drop the "
+                         ".cuda() call (the model is on the CPU already, as .cpu() says)")
 
     def double(self) -> Module:
         """``self.to(np.float64)``."""

@@ -23,9 +23,11 @@ class Optimizer:
     """Base class of all optimizers: parameter groups, state, ``zero_grad``, ``state_dict``.
 
     Args:
-        params: an iterable of Tensors that require grad (e.g. ``model.parameters()``),
-            or an iterable of dicts, each a parameter group: ``{'params': [...], 'lr': ...}``
-            with its own values for any hyper-parameter (the others come from ``defaults``).
+        params: an iterable of Tensors that require grad (e.g. ``model.parameters()``, a
+            generator, read once), or an iterable of dicts, each a parameter group:
+            ``{'params': [...], 'lr': ...}`` with its own values for any hyper-parameter
+            (the others come from ``defaults``). A lazy layer's UninitializedParameters
+            are accepted before its first call, as in PyTorch.
         defaults: the default value of every hyper-parameter of the optimizer.
 
     Attributes:
@@ -176,6 +178,7 @@ class Optimizer:
                 Tensor of zeros instead (the old gradient array is never overwritten,
                 since it may be shared).
         """
+        set_to_none = checks.flag(set_to_none, "zero_grad: set_to_none")
         for group in self.param_groups:
             for p in group["params"]:
                 if set_to_none:
@@ -189,7 +192,9 @@ class Optimizer:
         Args:
             closure: optional function that recomputes the loss (run with grad enabled).
 
-        A parameter that does not require grad (a frozen ``nn.Parameter``) is skipped.
+        A parameter that does not require grad (a frozen ``nn.Parameter``) is skipped,
+        even if it kept a ``.grad`` from before it was frozen (PyTorch would apply that
+        one; after ``zero_grad()`` both skip it, since its ``.grad`` stays None).
 
         Returns:
             The closure's loss, or None.
