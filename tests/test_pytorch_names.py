@@ -887,3 +887,31 @@ def test_backward_with_inputs_second_order_and_misuse():
     unused = tg.zeros(2, requires_grad=True)
     (x * 2).sum().backward(inputs=[unused])  # as torch: nothing to add, no error
     assert unused.grad is None
+
+
+def test_functions_on_arrays_give_arrays_so_torch_style_function_bodies_work():
+    """Inside a Function, PyTorch's tensors are arrays here: tg.exp(array) is an array, and
+    intermediates returned as outputs (the double-backward tutorial's trick) stay in the graph."""
+    assert type(tg.exp(np.ones(2))) is np.ndarray
+
+    class Sinh(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            expx, expnegx = tg.exp(x), tg.exp(-x)
+            ctx.save_for_backward(expx, expnegx)
+            return (expx - expnegx) / 2, expx, expnegx
+
+        @staticmethod
+        def backward(ctx, grad_out, grad_expx, grad_expnegx):
+            expx, expnegx = ctx.saved_tensors
+            grad_input = grad_out * (expx + expnegx) / 2
+            grad_input += grad_expx * expx
+            grad_input -= grad_expnegx * expnegx
+            return grad_input
+
+    x = tg.tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    assert tg.autograd.gradcheck(lambda t: Sinh.apply(t)[0], (x,))
+    assert tg.autograd.gradgradcheck(lambda t: Sinh.apply(t)[0], (x,))
+    (g,) = tg.grad(Sinh.apply(x)[0].sum(), x, create_graph=True)
+    (h,) = tg.grad(g.sum(), x)
+    np.testing.assert_allclose(h.numpy(), np.sinh(x.numpy()), rtol=1e-12)

@@ -749,6 +749,11 @@ def _function(name: str) -> Callable:
         if not isinstance(input, Tensor):
             if reflected and len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
                 return getattr(args[0], reflected)(input)
+            if isinstance(input, np.ndarray) and not any(isinstance(a, Tensor) for a in args):
+                # An array in, an array out (as np.<f>): inside a Function's forward and
+                # first-order backward, where PyTorch's tensors are NumPy arrays here.
+                out = getattr(_as_tensor(input), name)(*args, **kwargs)
+                return out.data if isinstance(out, Tensor) else out
             input = _as_tensor(input)
         return getattr(input, name)(*args, **kwargs)
 
