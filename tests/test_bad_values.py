@@ -705,7 +705,8 @@ def two_params(cls, dtype=np.float64):
 def test_step_refuses_a_bad_gradient_and_moves_no_parameter(cls, bad_grad, error, text):
     opt, a, b = two_params(cls)
     a.grad = tg.Tensor(np.full(3, 0.5))   # a good first gradient...
-    b.grad = bad_grad()                   # ...and a bad second one
+    b._grad = bad_grad()                  # ...and a bad second one, set past the .grad
+                                          # setter's own check (test_grad_setter_refuses)
     with pytest.raises(error, match=re.escape(text)) as info:
         opt.step()
     assert str(info.value).startswith(f"{cls.__name__}.step: ")
@@ -715,10 +716,26 @@ def test_step_refuses_a_bad_gradient_and_moves_no_parameter(cls, bad_grad, error
     assert not any(opt.state.get(p) for p in (a, b))     # and no state was created
 
 
+@pytest.mark.parametrize("bad,error,text", [
+    (lambda: 0.0, TypeError, "assigned grad must be a Tensor, an ndarray or None, got float"),
+    (lambda: [1.0, 1.0, 1.0], TypeError, "must be a Tensor, an ndarray or None, got list"),
+    (lambda: np.ones(2), ValueError, "assigned grad has shape (2,), but the tensor"),
+    (lambda: tg.Tensor(np.ones(2)), ValueError, "assigned grad has shape (2,), but the tensor"),
+    (lambda: tg.Tensor(np.arange(3)), TypeError, "assigned grad must be floating point"),
+])
+def test_grad_setter_refuses_what_backward_or_step_could_not_use(bad, error, text):
+    p = param()
+    with pytest.raises(error, match=re.escape(text)):
+        p.grad = bad()
+    assert p.grad is None
+    p.grad = tg.Tensor(np.full(3, 0.5))   # as PyTorch: a Tensor of the parameter's shape
+    p.grad = None
+
+
 def test_step_names_the_group_of_a_bad_gradient():
     a, b = param(), param((2,))
     opt = optim.Adam([{"params": [a]}, {"params": [b]}])
-    a.grad, b.grad = tg.Tensor(np.ones(3)), tg.Tensor(np.ones(3))
+    a.grad, b._grad = tg.Tensor(np.ones(3)), tg.Tensor(np.ones(3))  # b: past the setter
     with pytest.raises(ValueError, match=re.escape("param_groups[1]['params'][0] (a parameter "
                                                    "of shape (2,), dtype float64) has shape "
                                                    "(3,)")):

@@ -95,12 +95,13 @@ def test_second_order_through_saved_input_and_output():
     np.testing.assert_allclose(gg.data, np.exp(a0))
 
 
-def test_saved_tensors_are_arrays_first_order_and_tensors_under_create_graph():
+def test_pytorch_style_gets_tensors_dezero_style_gets_arrays_first_order():
     seen = []
 
-    class Probe(tg.Function):
+    class Probe(tg.Function):  # PyTorch's way: Tensors, as in PyTorch
         @staticmethod
         def forward(ctx, x):
+            seen.append(("forward", type(x)))
             y = x * 2
             ctx.save_for_backward(x, y)
             return y
@@ -111,11 +112,28 @@ def test_saved_tensors_are_arrays_first_order_and_tensors_under_create_graph():
             seen.append((type(gy), type(x), type(y)))
             return gy * 2
 
+    class ArrayProbe(tg.Function):  # DeZero's way (as the built-in ops): NumPy arrays
+        def forward(self, x):
+            seen.append(("forward", type(x)))
+            self.save_for_backward(x)
+            return x * 2
+
+        def backward(self, gy):
+            (x,) = self.saved_tensors
+            seen.append((type(gy), type(x)))
+            return gy * 2
+
     x = leaf([1.0])
     Probe.apply(x).sum().backward()
     tg.grad(Probe.apply(x).sum(), x, create_graph=True)
-    assert seen[0] == (np.ndarray, np.ndarray, np.ndarray)
-    assert seen[1] == (tg.Tensor, tg.Tensor, tg.Tensor)
+    assert seen[:2] == [("forward", tg.Tensor), (tg.Tensor, tg.Tensor, tg.Tensor)]
+    assert seen[3] == (tg.Tensor, tg.Tensor, tg.Tensor)
+    seen.clear()
+    ArrayProbe.apply(x).sum().backward()
+    tg.grad(ArrayProbe.apply(x).sum(), x, create_graph=True)
+    assert seen[:2] == [("forward", np.ndarray), (np.ndarray, np.ndarray)]
+    assert seen[3] == (tg.Tensor, tg.Tensor)
+    assert x.grad.tolist() == [4.0]  # two first-order backward calls, 2 each
 
 
 def test_multiple_inputs_with_broadcasting():
@@ -234,7 +252,7 @@ def test_non_tensor_arguments_are_passed_through():
     const = np.arange(3.0)
     x = leaf([1.0, 2.0])
     y = Probe.apply(x, 2.5, (2, 3), const, "text")
-    assert received[0] is np.ndarray
+    assert received[0] is tg.Tensor  # PyTorch's way: the Tensor argument as a Tensor
     assert received[1:3] == [2.5, (2, 3)] and received[3] is const and received[4] == "text"
     y.sum().backward()
     np.testing.assert_allclose(x.grad.data, [2.5, 2.5])

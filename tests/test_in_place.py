@@ -337,3 +337,19 @@ def test_random_in_place_programs_match_torch(program, values):
         return a
 
     both(pattern, values, [v / 2 for v in values])
+
+
+def test_ops_between_several_changes_each_see_their_version():
+    def pattern(lib, x, w):
+        a = x * 1
+        first = kept(lib, a) * w          # saw version 0
+        a.mul_(w)
+        second = kept(lib, a) * w         # saw version 1
+        with (torch.no_grad() if lib is torch else tg.no_grad()):
+            a.add_(1)                     # same node, new value (torch: a's version bumps)
+        third = kept(lib, a) * w          # saw version 1 with the new value
+        a.add_(x * w)
+        (first.sum() + 2 * second.sum() + 3 * third.sum() + (a * a).sum()).backward()
+        return a
+
+    both(pattern, [1.0, -0.5], [2.0, 0.25])

@@ -765,8 +765,8 @@ def test_dataset_subclass(real_torch):
     assert_same(expected, got, 0.0)
 
 
-# A custom Function whose body uses Tensor methods, as PyTorch's two-layer-net example does:
-# torch passes Tensors to forward/backward (ours passes NumPy arrays today).
+# A custom Function whose body uses Tensor methods, as PyTorch's two-layer-net example does
+# (torch passes Tensors to forward and backward).
 def relu_function_with_tensor_methods(arrays):
     import torch
 
@@ -791,8 +791,6 @@ def relu_function_with_tensor_methods(arrays):
     return {"loss": loss.item(), "w1.grad": _array(w1.grad), "w2.grad": _array(w2.grad)}
 
 
-@pytest.mark.xfail(strict=True, reason="needs Tensors (not ndarrays) inside a PyTorch-style "
-                                       "Function's forward/backward: .clamp/.clone on them")
 def test_function_body_uses_tensor_methods(real_torch):
     rng = np.random.default_rng(14)
     arrays = {"x": rng.standard_normal((6, 5)).astype(np.float32),

@@ -32,7 +32,7 @@ class Tensor:
         Tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "creator", "output_index", "_previous",
+    __slots__ = ("data", "_grad", "_requires_grad", "creator", "output_index", "_previous",
                  "__weakref__")
     # NumPy's binary operators defer to ours: ndarray + Tensor gives a Tensor.
     __array_priority__ = 1000
@@ -48,11 +48,17 @@ class Tensor:
             _warn_copy("tg.Tensor([...]) of tensors that require grad copies their values: no "
                        "gradient flows back to them. Use tg.stack([...]) to keep the graph")
         self.data = to_array(data, dtype)
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self._requires_grad = False
         self.creator = None
         self.output_index = 0
         if requires_grad is not False:
+            if type(requires_grad) is int and type(data) is int:
+                raise TypeError(
+                    f"tg.Tensor({data}, {requires_grad}, ...) looks like PyTorch's legacy "
+                    "torch.Tensor(*sizes), an uninitialized tensor of that shape; here "
+                    "Tensor(data, requires_grad, dtype) takes the values. Use "
+                    f"tg.zeros({data}, {requires_grad}) or tg.empty({data}, {requires_grad})")
             self.requires_grad = requires_grad
 
     @staticmethod
@@ -61,7 +67,7 @@ class Tensor:
         """Make a Tensor around an ndarray without copying or checking (internal, fast)."""
         t = object.__new__(Tensor)
         t.data = data
-        t.grad = None
+        t._grad = None
         t._requires_grad = requires_grad
         t.creator = creator
         t.output_index = output_index
@@ -88,6 +94,27 @@ class Tensor:
         """Set ``requires_grad`` in place and return self."""
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """d(loss)/d(self), filled by ``backward()`` on leaves (accumulated); None before."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        # Checked as PyTorch does: a wrong .grad would only fail (or mislead) much later.
+        if value is not None:
+            if isinstance(value, np.ndarray):
+                value = Tensor._wrap(value)  # NumPy's habit: the array becomes the .grad Tensor
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad must be a Tensor, an ndarray or None, got "
+                                f"{type(value).__name__}; e.g. t.grad = tg.zeros_like(t)")
+            if value.shape != self.shape:
+                raise ValueError(f"assigned grad has shape {value.shape}, but the tensor has "
+                                 f"shape {self.shape}")
+            if value.data.dtype.kind != "f":
+                raise TypeError(f"assigned grad must be floating point, got {value.dtype}")
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:

@@ -10,8 +10,8 @@ How a change is made, and why gradients stay right:
   backward is the one the forward pass used: backward differentiates what was computed.
   (Where PyTorch's version counter raises "modified by an inplace operation", the gradient
   here is the one PyTorch gives for the same code with a ``.clone()`` before the change.)
-- Ops that used the tensor before the change still hold it; the engine sees that the array
-  they were given is no longer the tensor's and uses the version they saw
+- Ops that used the tensor before the change still hold it; each op notes how many changes
+  had been made when it was recorded, so the engine gives it the version it saw
   (``version_used_by`` below).
 - Outside the graph, a change to a view (``x[0]``, ``x.T``, ``x.reshape(...)``) writes
   through to the tensor it views, as PyTorch's views do. Inside the graph that would also
@@ -31,6 +31,7 @@ from . import checks, factories
 from ._tensor import Tensor, _index
 from .autograd import engine
 from .autograd.grad_mode import no_grad
+from .function import note_in_place_change
 from .ops.set_item import SetItem, names_a_position_twice
 
 LEAF_MESSAGE = (
@@ -88,31 +89,17 @@ def _set_item(x: Tensor, value: Any, index: Any) -> Tensor:
     return SetItem.apply(x, value, index)
 
 
-def version_used_by(x: Tensor, array: np.ndarray) -> Tensor:
-    """The version of ``x`` whose value was ``array`` (what an op saw before an in-place
-    change of ``x``). Called by the engine only for an op whose input changed since."""
-    versions = list(_versions(x))
-    for version in versions:
-        if version.data is array:
-            return version
-    oldest = versions[-1]
-    if oldest is x:
-        # Changed outside the graph (under no_grad, or .data assigned): the same node.
-        return x
-    if oldest.creator is None and not oldest._requires_grad:
-        return Tensor._wrap(array)  # a value from before it joined the graph: a constant
-    raise RuntimeError(
-        f"a tensor of shape {x.shape} was changed under no_grad (or given a new .data) "
-        "between in-place ops recorded in the graph, after an op used it: backward cannot "
-        "tell which version that op used. Make the no_grad change on a copy (x.clone())")
-
-
-def _versions(x: Tensor):
-    """x, then its earlier versions still in a graph, newest first."""
-    while x is not None:
-        yield x
-        ref = getattr(x, "_previous", None)
-        x = ref() if ref is not None else None
+def version_used_by(x: Tensor, recorded_at: int) -> Tensor:
+    """The version of ``x`` an op recorded after ``recorded_at`` in-place changes saw: the
+    newest one made by then. Called by the engine for ops recorded before a change."""
+    seen = x
+    link = getattr(x, "_previous", None)
+    while link is not None:
+        previous, changed_at = link[0](), link[1]
+        if previous is None or changed_at <= recorded_at:
+            break  # the op came after this change (or the older versions' graph is gone)
+        seen, link = previous, getattr(previous, "_previous", None)
+    return seen
 
 
 def _store(t: Tensor, name: str, result: np.ndarray) -> None:
@@ -137,8 +124,7 @@ def _remember(t: Tensor, previous: Tensor) -> None:
     exactly as long as a graph that can need it.
     """
     previous._previous = getattr(t, "_previous", None)
-    t._previous = weakref.ref(previous)
-    engine.note_in_place_change()
+    t._previous = (weakref.ref(previous), note_in_place_change())
 
 
 def _same_shape_and_dtype(t: Tensor, name: str, new: Tensor) -> Tensor:

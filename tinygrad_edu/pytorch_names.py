@@ -663,6 +663,7 @@ METHOD_ALIASES = {
     "asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh",
     "absolute": "abs", "fix": "trunc", "swapdims": "swapaxes", "ndimension": "dim",
     "nelement": "numel", "divide": "div", "subtract": "sub",
+    "copy": "clone",  # NumPy's a.copy(), e.g. in a Function body written for arrays
     # the operators under their PyTorch names
     "mul": "__mul__", "multiply": "__mul__", "true_divide": "__truediv__",
     "neg": "__neg__", "negative": "__neg__",

@@ -177,6 +177,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                 wanted.setdefault(x.creator, []).append(x)
 
     # Pass 1: count each Function's consumers inside the graph.
+    latest_change = function.in_place_changes
     consumers: dict[Any, int] = {}
     stack = []
     for root in roots:
@@ -188,7 +189,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
         fn = stack.pop()
         if fn.inputs is None:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
-        if _in_place_changes:
+        if fn.recorded_at < latest_change:  # an input may have changed in place since
             _use_versions_seen(fn)
         for x in fn.inputs:
             if isinstance(x, Tensor) and x.creator is not None:
@@ -264,29 +265,18 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                     else:
                         consumers[c] = n - 1
             if not retain_graph:
-                fn.inputs = fn.input_data = None
+                fn.inputs = None
                 del fn.saved_tensors
     finally:
         _mode.enabled = previous_mode
 
 
-# How many in-place changes moved a tensor that ops may have used (in_place.py): until
-# the first one, no op's inputs need checking.
-_in_place_changes = 0
-
-
-def note_in_place_change() -> None:
-    global _in_place_changes
-    _in_place_changes += 1
-
-
 def _use_versions_seen(fn) -> None:
-    """Point ``fn`` at the versions of its inputs it used, where they changed in place since
-    (the tensor now holds a newer array, and maybe another place in the graph)."""
-    held = fn.input_data
-    if any(isinstance(x, Tensor) and x.data is not a for x, a in zip(fn.inputs, held)):
-        fn.inputs = tuple(version_used_by(x, a) if isinstance(x, Tensor) and x.data is not a
-                          else x for x, a in zip(fn.inputs, held))
+    """Point ``fn`` at the versions of its inputs it used, where they changed in place
+    after ``fn`` was recorded (the tensor now has another place in the graph)."""
+    if any(isinstance(x, Tensor) and getattr(x, "_previous", None) for x in fn.inputs):
+        fn.inputs = tuple(version_used_by(x, fn.recorded_at) if isinstance(x, Tensor) else x
+                          for x in fn.inputs)
 
 
 def _broadcasts_to(shape: tuple, target: tuple) -> bool:
@@ -366,20 +356,20 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
     if create_graph:
         if gx.dtype != x.data.dtype:
             gx = gx.astype(x.data.dtype)  # differentiable: Tensor.astype
-        if x.grad is not None:
-            x.grad = x.grad + gx
+        if x._grad is not None:
+            x._grad = x._grad + gx
         elif gx.creator is None:
             # A constant gradient (a seed, or one Add hands to both inputs) may be shared
             # with another leaf or the caller: a later backward accumulates into .grad's
             # data, so .grad needs a Tensor (and array) of its own.
-            x.grad = Tensor._wrap(gx.data.copy())
+            x._grad = Tensor._wrap(gx.data.copy())
         else:
-            x.grad = gx
+            x._grad = gx
         return
     dtype = x.data.dtype
     if gx.dtype is not dtype and gx.dtype != dtype:  # e.g. float64 constants in a float32 model
         gx = gx.astype(dtype)
-    grad = x.grad
+    grad = x._grad
     if grad is None:
         # .grad must own its array (users may scale it in place): copy a view (maybe
         # read-only, or of another gradient), an array some other leaf or the caller has,
@@ -387,13 +377,13 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
         if gx.base is not None or id(gx) in delivered or gx is x.data:
             gx = gx.copy()
         delivered.add(id(gx))
-        x.grad = Tensor._wrap(gx)
+        x._grad = Tensor._wrap(gx)
     elif grad.creator is None:
         # Accumulate into the same .grad Tensor, as PyTorch does, by rebinding its data
         # (never += into an array that may be shared).
         grad.data = grad.data + gx
     else:  # a .grad from create_graph=True is part of a graph: leave it as it is
-        x.grad = Tensor._wrap(grad.data + gx)
+        x._grad = Tensor._wrap(grad.data + gx)
 
 
 # Tensor and sum_to are built on this module (Function reads the grad mode): import them
@@ -401,3 +391,4 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
 from .._tensor import Tensor  # noqa: E402
 from ..ops.shape import sum_to  # noqa: E402
 from ..in_place import version_used_by  # noqa: E402
+from .. import function  # noqa: E402
