@@ -727,13 +727,14 @@ class _Samples:
 
 
 @pytest.mark.parametrize("make,error,message", [
-    (lambda i: {"x": np.ones(2), "y": i}, TypeError,
-     r"DataLoader: dataset\[0\] is a dict; a sample must be a tuple of fields"),
+    (lambda i: {"x": np.ones(2), "y": i} if i < 2 else {"x": np.ones(2)}, ValueError,
+     r"DataLoader: dataset\[0\] is a dict with keys \['x', 'y'\] but dataset\[2\] is a dict "
+     r"with keys \['x'\]"),
     (lambda i: (np.ones(2), i) if i < 3 else (np.ones(2),), ValueError,
      r"DataLoader: dataset\[0\] is a tuple of 2 field\(s\) but dataset\[3\] is a tuple of 1"),
-    (lambda i: [np.ones(2), i], ValueError,
-     r"cannot make a batch: dataset\[0\] holds \[ndarray of shape \(2,\), 0\]: .*Return a "
-     r"tuple \(x, y\) from __getitem__"),
+    (lambda i: [np.ones(2), i], TypeError,
+     r"DataLoader: dataset\[0\] is a list, which PyTorch batches as fields .* return a tuple "
+     r"\(x, y\) from __getitem__ for fields, or np.array\(...\) for one array"),
     (lambda i: (np.ones(2, F32), "cat"), TypeError,
      r"cannot make a batch \(field 1 of the samples\): dataset\[0\] holds 'cat': .*Encode "
      r"labels given as strings as integers"),

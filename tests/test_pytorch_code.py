@@ -755,8 +755,6 @@ def dataset_subclass(arrays):
     return {"batches": batches}
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="needs torch.utils.data.Dataset (tinygrad_edu.data.Dataset)")
 def test_dataset_subclass(real_torch):
     rng = np.random.default_rng(13)
     arrays = {"x": rng.standard_normal((10, 3)).astype(np.float32),

@@ -9,7 +9,8 @@ from ._tensor import Tensor
 from .dtypes import get_default_dtype, set_default_dtype
 from .dtypes import TORCH_NAMES as _TORCH_NAMES
 from .devices import device, get_default_device, set_default_device
-from . import backends, cuda
+from . import accelerator, backends, cuda
+from .random_generator import Generator
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .function import Function
 from .functions import concatenate, logsumexp, maximum, minimum, split, stack, unbind, where
@@ -52,7 +53,8 @@ bool = _TORCH_NAMES["bool"]  # noqa: A001
 
 __all__ = [
     "Tensor", "Function", "get_default_dtype", "set_default_dtype",
-    "device", "get_default_device", "set_default_device", "cuda", "backends",
+    "device", "get_default_device", "set_default_device", "cuda", "backends", "accelerator",
+    "Generator",
     # (tg.float, tg.int and tg.bool are left out: `from tinygrad_edu import *` must not
     # shadow Python's builtins)
     "float32", "float64", "double", "float16", "half", "int64", "long", "int32",

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import checks
 from .dtypes import to_array
+from .hints import legacy_size_note
 
 
 class Tensor:
@@ -38,6 +39,12 @@ class Tensor:
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if type(data) is int and type(requires_grad) is int and type(dtype) in (int, type(None)):
+            sizes = ", ".join(str(n) for n in (data, requires_grad, dtype) if n is not None)
+            raise TypeError(
+                f"tg.Tensor({sizes}) looks like PyTorch's legacy torch.Tensor(*sizes), an "
+                "uninitialized tensor of that shape; here Tensor(data, requires_grad, dtype) "
+                f"takes the values. Use tg.zeros({sizes}) or tg.empty({sizes})")
         if isinstance(data, Tensor):
             if data._requires_grad and engine._mode.enabled:
                 _warn_copy("tg.Tensor(t) copies t's values into a new leaf: no gradient flows "
@@ -53,12 +60,6 @@ class Tensor:
         self.creator = None
         self.output_index = 0
         if requires_grad is not False:
-            if type(requires_grad) is int and type(data) is int:
-                raise TypeError(
-                    f"tg.Tensor({data}, {requires_grad}, ...) looks like PyTorch's legacy "
-                    "torch.Tensor(*sizes), an uninitialized tensor of that shape; here "
-                    "Tensor(data, requires_grad, dtype) takes the values. Use "
-                    f"tg.zeros({data}, {requires_grad}) or tg.empty({data}, {requires_grad})")
             self.requires_grad = requires_grad
 
     @staticmethod
@@ -87,7 +88,8 @@ class Tensor:
         value = checks.flag(value, "requires_grad")  # "no" must not mean True
         if value and self.data.dtype.kind != "f":
             raise TypeError(f"only floating point tensors can require grad, got dtype "
-                            f"{self.data.dtype}; create it with dtype=np.float32 or np.float64")
+                            f"{self.data.dtype}; create it with dtype=np.float32 or np.float64"
+                            f"{legacy_size_note(self.data)}")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":

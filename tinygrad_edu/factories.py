@@ -18,6 +18,7 @@ from ._tensor import Tensor, _holds_grad_tensor
 from .autograd import is_grad_enabled
 from .devices import check_device
 from .dtypes import as_dtype, get_default_dtype, to_array
+from .random_generator import numpy_generator
 
 _generator = np.random.default_rng()
 
@@ -520,8 +521,10 @@ def randint(*args: Any, low: Any = None, high: Any = None, size: Any = None,
 
 
 def randperm(n: int, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:
-    """A random permutation of ``0 .. n-1`` (int64 by default)."""
+             requires_grad: bool = False, *, generator: Any = None) -> Tensor:
+    """A random permutation of ``0 .. n-1`` (int64 by default), drawn from ``generator``
+    (a ``tg.Generator``) or, by default, from the library's generator."""
     dtype = _options("tg.randperm", dtype, device, requires_grad, np.dtype(np.int64))
     n = checks.integer(n, "tg.randperm: n", low=0)
-    return _make(_generator.permutation(n).astype(dtype), requires_grad)
+    rng = numpy_generator(generator, "tg.randperm")
+    return _make(rng.permutation(n).astype(dtype), requires_grad)

@@ -1,4 +1,5 @@
-"""A note on PyTorch's ``.data`` habit, added to the error it causes here.
+"""Notes on PyTorch habits that mean something else here: ``.data`` (added to the error it
+causes), and the legacy constructor ``torch.Tensor(3)`` (added to the dtype errors it leads to).
 
 In tinygrad_edu ``t.data`` is the NumPy array (our contract, and DeZero's habit); in PyTorch
 it is a Tensor. PyTorch code such as ``w.grad.data.zero_()`` or ``p.data.add_(...)`` then
@@ -13,6 +14,16 @@ import sys
 from typing import Any
 
 import numpy as np
+
+
+def legacy_size_note(data: np.ndarray) -> str:
+    """For an integer tensor made by ``Tensor(n)``: PyTorch's ``torch.Tensor(n)`` means n
+    uninitialized floats (the legacy constructor), ours the number n."""
+    if data.ndim != 0 or data.dtype.kind not in "iu":
+        return ""
+    n = int(data)
+    return (f". (From tg.Tensor({n})? That is the number {n} here; PyTorch's legacy "
+            f"torch.Tensor({n}) is {n} uninitialized floats: write tg.empty({n}))")
 
 
 def data_note(error: BaseException) -> str | None:

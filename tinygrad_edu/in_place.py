@@ -32,6 +32,7 @@ from ._tensor import Tensor, _index
 from .autograd import engine
 from .autograd.grad_mode import no_grad
 from .function import note_in_place_change
+from .hints import legacy_size_note
 from .ops.set_item import SetItem, names_a_position_twice
 
 LEAF_MESSAGE = (
@@ -233,7 +234,8 @@ def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
 
 def _float_dtype(t: Tensor, name: str) -> np.dtype:
     if t.data.dtype.kind != "f":
-        raise TypeError(f"{name} fills a floating point tensor, got dtype {t.data.dtype}")
+        raise TypeError(f"{name} fills a floating point tensor, got dtype {t.data.dtype}"
+                        f"{legacy_size_note(t.data)}")
     return t.data.dtype
 
 

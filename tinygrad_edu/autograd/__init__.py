@@ -5,6 +5,7 @@
     tg.autograd.Function                       # write your own op (forward + backward)
     tg.autograd.gradcheck(fn, (x,))            # analytic against numerical Jacobian
     tg.autograd.functional.hessian(f, x)       # jacobian, hessian, vjp, jvp, hvp, vhp
+    tg.autograd.Variable(t, requires_grad=True)  # PyTorch's old wrapper: a new leaf
 
 The grad-mode switches (``no_grad``, ``enable_grad``, ``set_grad_enabled``) live here too;
 the engine that runs backward is in ``engine.py``, grad mode in ``grad_mode.py``.
@@ -14,8 +15,9 @@ from .engine import backward, grad
 from ..function import Function
 from ..gradcheck import gradcheck, gradgradcheck
 from . import functional
+from .variable import Variable
 
 __all__ = [
-    "Function", "backward", "grad", "gradcheck", "gradgradcheck", "functional",
+    "Function", "Variable", "backward", "grad", "gradcheck", "gradgradcheck", "functional",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
 ]

@@ -5,12 +5,14 @@
     for xb, yb in loader:      # Tensors, one mini-batch each
         ...
 """
-from .loader import DataLoader, TensorDataset
+from .datasets import ConcatDataset, Dataset, Subset, random_split
+from .loader import DataLoader, TensorDataset, default_collate
 from .synthetic import make_linear, make_moons, make_spirals
 from .digits import DigitsSplit, augment_shifts, load_digits
 
 __all__ = [
-    "TensorDataset", "DataLoader",
+    "Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split",
+    "DataLoader", "default_collate",
     "make_moons", "make_spirals", "make_linear",
     "load_digits", "DigitsSplit", "augment_shifts",
 ]

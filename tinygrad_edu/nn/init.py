@@ -14,6 +14,7 @@ import numpy as np
 from .. import checks
 from ..factories import generator
 from .._tensor import Tensor
+from ..hints import legacy_size_note
 
 _GAINS = {"linear": 1.0, "identity": 1.0, "conv1d": 1.0, "conv2d": 1.0, "conv3d": 1.0,
           "conv_transpose1d": 1.0, "conv_transpose2d": 1.0, "conv_transpose3d": 1.0,
@@ -41,8 +42,9 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 def _array(tensor: Any) -> np.ndarray:
     data = tensor.data if isinstance(tensor, Tensor) else tensor
     if not isinstance(data, np.ndarray) or data.dtype.kind != "f":
+        note = legacy_size_note(data) if isinstance(data, np.ndarray) else ""
         raise TypeError(f"init functions fill a floating point Tensor, got "
-                        f"{type(tensor).__name__} of dtype {getattr(data, 'dtype', None)}")
+                        f"{type(tensor).__name__} of dtype {getattr(data, 'dtype', None)}{note}")
     if isinstance(tensor, Tensor) and tensor.creator is not None:
         raise ValueError(f"init functions fill a leaf tensor (a weight), but this one (shape "
                          f"{tensor.shape}) was computed by {type(tensor.creator).__name__}: "

@@ -15,6 +15,7 @@ from .. import checks
 from ..devices import check_device, device
 from ..dtypes import as_dtype, get_default_dtype
 from .._tensor import Tensor
+from ..hints import legacy_size_note
 
 
 class Parameter(Tensor):
@@ -42,7 +43,7 @@ class Parameter(Tensor):
         super().__init__(data)
         if self.data.dtype.kind != "f":
             raise TypeError(f"a Parameter must hold floating point data, got dtype "
-                            f"{self.data.dtype}")
+                            f"{self.data.dtype}{legacy_size_note(self.data)}")
         self._requires_grad = requires_grad
 
     def __repr__(self) -> str:
