@@ -179,7 +179,7 @@ def test_dir_lists_the_public_functions_only():
     public = ["adaptive_avg_pool2d", "avg_pool2d", "binary_cross_entropy",
               "binary_cross_entropy_with_logits", "conv2d", "cross_entropy", "dropout",
               "embedding", "gelu", "huber_loss", "l1_loss", "layer_norm", "leaky_relu", "linear",
-              "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "normalize", "relu",
+              "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "normalize", "one_hot", "relu",
               "sigmoid", "smooth_l1_loss", "softmax", "softplus", "tanh"]
     assert sorted(F.__all__) == public and dir(F) == public
     assert all(callable(getattr(F, name)) for name in public)

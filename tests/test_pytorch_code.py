@@ -796,3 +796,108 @@ def test_function_body_uses_tensor_methods(real_torch):
               "w2": rng.standard_normal((4, 2)).astype(np.float32)}
     expected, got = on_both(relu_function_with_tensor_methods, arrays)
     assert_same(expected, got, TOL["float32"])
+
+
+# Character-level language models as in a popular course on building them from scratch:
+# bigram counts with in-place increments of an int32 table, rows normalised in place, a
+# one-hot bigram net trained through .data, an MLP on embedded contexts with a
+# batch-norm written out by hand (std(0, keepdim=True): PyTorch's n - 1), and the manual
+# backprop of cross-entropy checked against autograd with retain_grad.
+def character_models(arrays, steps):
+    import torch
+    import torch.nn.functional as F
+
+    pairs, contexts, targets = arrays["pairs"], arrays["contexts"], arrays["targets"]
+    vocab = int(pairs.max()) + 1
+    counts = torch.zeros((vocab, vocab), dtype=torch.int32)
+    for a, b in pairs.tolist():
+        counts[a, b] += 1
+    probs = (counts + 1).float()
+    probs /= probs.sum(1, keepdims=True)
+    nll = -torch.log(probs[torch.tensor(pairs[:, 0]), torch.tensor(pairs[:, 1])]).mean()
+
+    xs, ys = torch.tensor(pairs[:, 0]), torch.tensor(pairs[:, 1])
+    weights = torch.tensor(arrays["bigram_w"], requires_grad=True)
+    bigram_losses = []
+    for _ in range(steps):
+        logits = F.one_hot(xs, num_classes=vocab).float() @ weights
+        out = logits.exp()
+        p = out / out.sum(1, keepdims=True)
+        loss = -p[torch.arange(xs.nelement()), ys].log().mean() + 0.01 * (weights ** 2).mean()
+        weights.grad = None
+        loss.backward()
+        weights.data += -10 * weights.grad
+        bigram_losses.append(loss.item())
+
+    C, W1, b1, W2, b2 = (torch.tensor(arrays[k]) for k in ("C", "W1", "b1", "W2", "b2"))
+    gain, shift = torch.ones((1, W1.shape[1])), torch.zeros((1, W1.shape[1]))
+    parameters = [C, W1, b1, W2, b2, gain, shift]
+    for p in parameters:
+        p.requires_grad = True
+    X, Y = torch.tensor(contexts), torch.tensor(targets)
+    for _ in range(steps):
+        emb = C[X]
+        pre = emb.view(emb.shape[0], -1) @ W1 + b1
+        pre = gain * (pre - pre.mean(0, keepdim=True)) / pre.std(0, keepdim=True) + shift
+        h = torch.tanh(pre)
+        logits = h @ W2 + b2
+        loss = F.cross_entropy(logits, Y)
+        for p in parameters:
+            p.grad = None
+        loss.backward()
+        for p in parameters:
+            p.data += -0.1 * p.grad
+
+    logits = (h @ W2 + b2).detach().requires_grad_()
+    logits.retain_grad()
+    loss = F.cross_entropy(logits, Y)
+    loss.backward()
+    by_hand = F.softmax(logits, 1)
+    by_hand[range(len(Y)), Y] -= 1
+    by_hand /= len(Y)
+    return {"counts": _array(counts), "nll": nll.item(), "bigram": bigram_losses,
+            "mlp": loss.item(), "params": [_array(p) for p in parameters],
+            "manual_close": torch.allclose(by_hand, logits.grad, atol=1e-6),
+            "emb_cat": _array(torch.cat(torch.unbind(C[X[:3]], 1), 1))}
+
+
+def test_character_models(real_torch):
+    rng = np.random.default_rng(15)
+    vocab, block, hidden = 7, 3, 16
+    words = rng.integers(0, vocab, 120)
+    contexts = np.lib.stride_tricks.sliding_window_view(words, block)[:-1].copy()
+    arrays = {"pairs": np.stack([words[:-1], words[1:]], 1), "contexts": contexts,
+              "targets": words[block:],
+              "bigram_w": rng.standard_normal((vocab, vocab)).astype(np.float32),
+              "C": rng.standard_normal((vocab, 4)).astype(np.float32),
+              "W1": (rng.standard_normal((block * 4, hidden)) / 3).astype(np.float32),
+              "b1": np.zeros(hidden, np.float32),
+              "W2": (rng.standard_normal((hidden, vocab)) * 0.1).astype(np.float32),
+              "b2": np.zeros(vocab, np.float32)}
+    expected, got = on_both(character_models, arrays, 15)
+    assert expected["manual_close"] is True
+    assert_same(expected, got, 1e-4)
+
+
+# x.var() and x.std() without arguments: NumPy's n in our contract, PyTorch's n - 1 in
+# PyTorch code (run through as_torch).
+def spread(arrays):
+    import torch
+    x = torch.tensor(arrays["x"])
+    return {"var": x.var().item(), "std": _array(x.std(0)), "var1": _array(x.var(1, True)),
+            "std_kept": _array(x.std(0, False, True)), "tg_var": _array(torch.var(x, 1, False))}
+
+
+def test_var_and_std_defaults_in_pytorch_code(real_torch):
+    arrays = {"x": np.random.default_rng(16).standard_normal((5, 3))}
+    expected, got = on_both(spread, arrays)
+    assert_same(expected, got, 1e-12)
+    x = tg.tensor(arrays["x"])          # outside as_torch: our contract, NumPy's order
+    assert x.var().item() == pytest.approx(arrays["x"].var())
+    np.testing.assert_allclose(x.var(1, True, 1).numpy(), arrays["x"].var(1, keepdims=True,
+                                                                          ddof=1))
+    with pytest.raises(TypeError, match=r"var takes at most 3 positional arguments \(axis, "
+                                        r"keepdims, ddof\), got 4"):
+        x.var(0, True, 1, 2)
+    with pytest.raises(TypeError, match="std: keepdims given both by position and by name"):
+        x.std(0, True, keepdims=True)

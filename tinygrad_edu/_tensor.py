@@ -536,16 +536,21 @@ class Tensor:
             raise ValueError(f"mean of an empty selection (shape {self.shape}, axis={axis})")
         return Sum.apply(self, axis, keepdims) * (1.0 / n)
 
-    def var(self, axis: Any = None, keepdims: bool = False, ddof: Any = None, *,
-            dim: Any = None, keepdim: Any = None, correction: Any = None,
+    def var(self, axis: Any = None, *positional: Any, keepdims: bool = False,
+            ddof: Any = None, dim: Any = None, keepdim: Any = None, correction: Any = None,
             unbiased: Any = None) -> "Tensor":
-        """Variance sum((x - mean)**2) / (n - ddof).
+        """Variance sum((x - mean)**2) / (n - ddof): ``var(axis=None, keepdims=False,
+        ddof=0)``.
 
         The default follows the habit it is called with: NumPy's ``ddof=0`` (population
         variance, n) for ``var()`` and ``var(axis=...)``; PyTorch's ``correction=1`` (sample
-        variance, n - 1) when ``dim=`` or ``keepdim=`` is given. ``ddof=``, ``correction=``
-        (the same number) or ``unbiased=True/False`` set it; giving two of them raises.
+        variance, n - 1) when ``dim=`` or ``keepdim=`` is given, and in PyTorch code run
+        through ``tinygrad_edu.as_torch``, where ``var(dim, unbiased, keepdim)`` is also
+        PyTorch's positional order. ``ddof=``, ``correction=`` (the same number) or
+        ``unbiased=True/False`` set it; giving two of them raises.
         """
+        keepdims, ddof, unbiased, keepdim = _var_positional(
+            "var", positional, keepdims, ddof, unbiased, keepdim)
         ddof = _ddof("var", ddof, correction, unbiased, dim is not None or keepdim is not None)
         axis, keepdims = _dim_alias("var", axis, keepdims, dim, bool(keepdim))
         axis = _axis(axis)
@@ -556,17 +561,19 @@ class Tensor:
         centered = self - self.mean(axis=axis, keepdims=True)
         return (centered * centered).sum(axis=axis, keepdims=keepdims) * (1.0 / (n - ddof))
 
-    def std(self, axis: Any = None, keepdims: bool = False, ddof: Any = None, *,
-            dim: Any = None, keepdim: Any = None, correction: Any = None,
+    def std(self, axis: Any = None, *positional: Any, keepdims: bool = False,
+            ddof: Any = None, dim: Any = None, keepdim: Any = None, correction: Any = None,
             unbiased: Any = None) -> "Tensor":
-        """Standard deviation sqrt(var(x, ddof)), with ``var``'s defaults: NumPy's ddof=0
-        (population) called NumPy's way, PyTorch's correction=1 when ``dim=``/``keepdim=``
-        is given.
+        """Standard deviation sqrt(var(x, ddof)), with ``var``'s arguments and defaults:
+        NumPy's ddof=0 (population) called NumPy's way, PyTorch's correction=1 when
+        ``dim=``/``keepdim=`` is given or in PyTorch code run through ``as_torch``.
 
         d std/dx_i = (x_i - mean) / ((n - ddof) std). Where all the values reduced are
         equal (std = 0) the gradient is taken as 0, as ``torch.std`` does, instead of the
         0 * inf = nan that sqrt(var) by the chain rule would give.
         """
+        keepdims, ddof, unbiased, keepdim = _var_positional(
+            "std", positional, keepdims, ddof, unbiased, keepdim)
         ddof = _ddof("std", ddof, correction, unbiased, dim is not None or keepdim is not None)
         axis, keepdims = _dim_alias("std", axis, keepdims, dim, bool(keepdim))
         axis = _axis(axis)
@@ -846,9 +853,32 @@ def _dim_alias(name: str, axis: Any, keepdims: bool, dim: Any, keepdim: bool) ->
     return axis, bool(keepdims or keepdim)
 
 
+def _var_positional(name: str, positional: tuple, keepdims: Any, ddof: Any, unbiased: Any,
+                    keepdim: Any) -> tuple:
+    """var/std's arguments after the axis: our contract's ``(keepdims, ddof)``, or in
+    PyTorch code (``as_torch``) PyTorch's ``(unbiased, keepdim)``."""
+    if not positional:
+        return keepdims, ddof, unbiased, keepdim
+    pytorch = _as_torch.is_installed()
+    names = ("unbiased", "keepdim") if pytorch else ("keepdims", "ddof")
+    if len(positional) > 2:
+        raise TypeError(f"{name} takes at most 3 positional arguments (axis, "
+                        f"{', '.join(names)}), got {len(positional) + 1}")
+    given = dict(zip(names, positional))
+    current = {"unbiased": unbiased, "keepdim": keepdim, "keepdims": keepdims or None,
+               "ddof": ddof}
+    twice = [n for n in given if current[n] is not None]
+    if twice:
+        raise TypeError(f"{name}: {twice[0]} given both by position and by name")
+    if pytorch:
+        return keepdims, ddof, given.get("unbiased"), given.get("keepdim", keepdim)
+    return given.get("keepdims", keepdims), given.get("ddof", ddof), unbiased, keepdim
+
+
 def _ddof(name: str, ddof: Any, correction: Any, unbiased: Any, pytorch_way: bool) -> int:
     """NumPy's ``ddof`` or PyTorch's ``correction`` (the same number) or ``unbiased``; if
-    none is given, NumPy's default 0, or PyTorch's 1 for a call the PyTorch way."""
+    none is given, NumPy's default 0, or PyTorch's 1 for a call the PyTorch way or any call
+    from PyTorch code run through ``tinygrad_edu.as_torch``."""
     given = [k for k, v in (("ddof", ddof), ("correction", correction), ("unbiased", unbiased))
              if v is not None]
     if len(given) > 1:
@@ -860,7 +890,7 @@ def _ddof(name: str, ddof: Any, correction: Any, unbiased: Any, pytorch_way: boo
         return 1 if unbiased else 0
     ddof = ddof if correction is None else correction
     if ddof is None:
-        return 1 if pytorch_way else 0
+        return 1 if pytorch_way or _as_torch.is_installed() else 0
     if not _is_dim(ddof) or ddof < 0:
         raise TypeError(f"{name}: ddof (correction) must be an int >= 0, got {ddof!r}")
     return int(ddof)
@@ -1001,4 +1031,5 @@ from . import functions as _functions  # noqa: E402
 from . import sorting as _sorting  # noqa: E402
 from . import numpy_interop  # noqa: E402
 from . import in_place  # noqa: E402,F401  (installs the in-place methods)
+from . import as_torch as _as_torch  # noqa: E402
 from . import pytorch_names as _pytorch_names  # noqa: E402  (installs PyTorch's names)

@@ -11,7 +11,9 @@
 ``torch.X.Y`` is an alias of ``tinygrad_edu.X.Y`` (``torch.utils.data`` of
 ``tinygrad_edu.data``); a name or module we do not provide (``torch.compile``,
 ``torchvision``) raises an error naming it. Other ``torch*`` packages are hidden while
-installed. On exit the ``sys.modules`` entries of ``torch*`` are restored exactly, and
+installed. Where one spelling means different things in NumPy and PyTorch and our
+contract takes NumPy's (``x.var()``, ``x.std()``: population variance), PyTorch's meaning
+applies inside (n - 1): the code there is PyTorch code. On exit the ``sys.modules`` entries of ``torch*`` are restored exactly, and
 our default dtype and grad mode too; modules the block itself imported keep what they
 imported. Not thread-safe: ``sys.modules`` is one per process, so run nothing with real
 torch in another thread meanwhile.
@@ -29,7 +31,7 @@ import types
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["installed", "main"]
+__all__ = ["installed", "is_installed", "main"]
 
 # torch's module names whose tinygrad_edu module has another name; "" is a bare namespace.
 _RENAMED = {"torch": "tinygrad_edu", "torch.utils": "", "torch.utils.data": "tinygrad_edu.data"}
@@ -148,6 +150,12 @@ class _Finder(importlib.abc.MetaPathFinder):
                 f"from {fullname.partition('.')[0]} with tinygrad_edu code", name=fullname)
         _load_target(fullname)  # raises now, with the clear message, if there is none
         return importlib.machinery.ModuleSpec(fullname, _LOADER, is_package=True)
+
+
+def is_installed() -> bool:
+    """True inside ``installed()``: the code running is PyTorch code, so where NumPy's and
+    PyTorch's defaults differ for one spelling (``x.var()``, ``x.std()``) PyTorch's apply."""
+    return _active > 0
 
 
 _LOADER = _Loader()

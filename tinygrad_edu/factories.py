@@ -387,23 +387,26 @@ def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
     return _make(np.eye(n, m, dtype=dtype), requires_grad)
 
 
-# --- random (from the generator that tg.manual_seed seeds) ---
+# --- random (from a tg.Generator, or the generator that tg.manual_seed seeds) ---
 
 
 def randn(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
-    """Standard normal samples (mean 0, variance 1), from the seeded generator."""
+          requires_grad: bool = False, generator: Any = None) -> Tensor:
+    """Standard normal samples (mean 0, variance 1), from ``generator`` (a
+    ``tg.Generator``) or the library's seeded generator."""
     dtype = _float_options("tg.randn", dtype, device, requires_grad)
     shape = _shape(shape, "tg.randn", size)
-    return _make(_generator.standard_normal(shape).astype(dtype, copy=False), requires_grad)
+    rng = numpy_generator(generator, "tg.randn")
+    return _make(rng.standard_normal(shape).astype(dtype, copy=False), requires_grad)
 
 
 def rand(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
-    """Uniform samples in [0, 1), from the seeded generator."""
+         requires_grad: bool = False, generator: Any = None) -> Tensor:
+    """Uniform samples in [0, 1), from ``generator`` or the library's seeded generator."""
     dtype = _float_options("tg.rand", dtype, device, requires_grad)
     shape = _shape(shape, "tg.rand", size)
-    return _make(_generator.random(shape).astype(dtype, copy=False), requires_grad)
+    rng = numpy_generator(generator, "tg.rand")
+    return _make(rng.random(shape).astype(dtype, copy=False), requires_grad)
 
 
 def randn_like(t: Any, dtype: Any = None, device: Any = None,
@@ -438,7 +441,7 @@ def _normal_parameter(value: Any, name: str, low: float | None) -> Any:
 
 
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, dtype: Any = None,
-           device: Any = None, requires_grad: bool = False) -> Tensor:
+           device: Any = None, requires_grad: bool = False, generator: Any = None) -> Tensor:
     """Normal samples with the given mean and standard deviation (PyTorch's forms).
 
     ``normal(mean_tensor, std_tensor)`` (shapes broadcast), ``normal(mean_tensor, 1.0)``,
@@ -453,6 +456,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, dtype: Any = None,
         TypeError: two floats without ``size``, or a size with tensors.
     """
     where = "tg.normal"
+    rng = numpy_generator(generator, where)
     tensors = [v for v in (mean, std) if isinstance(v, (Tensor, np.ndarray))]
     mean = _normal_parameter(mean, f"{where}: mean", None)
     std = _normal_parameter(std, f"{where}: std", 0)
@@ -472,20 +476,23 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, dtype: Any = None,
         warnings.warn("tg.normal gives no gradient to mean or std (PyTorch gives zeros); for "
                       "a differentiable sample use mean + std * tg.randn_like(mean)",
                       UserWarning, stacklevel=2)
-    sample = mean + std * _generator.standard_normal(shape)
+    sample = mean + std * rng.standard_normal(shape)
     return _make(np.asarray(sample).astype(dtype, copy=False), requires_grad)
 
 
 def randint(*args: Any, low: Any = None, high: Any = None, size: Any = None,
-            dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+            dtype: Any = None, device: Any = None, requires_grad: bool = False,
+            generator: Any = None) -> Tensor:
     """Random integers in [low, high), PyTorch's forms: ``randint(high, size)`` and
-    ``randint(low, high, size)`` (``size`` a tuple, e.g. ``(3,)``); dtype int64 by default.
+    ``randint(low, high, size)`` (``size`` a tuple, e.g. ``(3,)``); dtype int64 by default;
+    drawn from ``generator`` (a ``tg.Generator``) or the library's generator.
 
     Raises:
         ValueError: ``high <= low``, a range the dtype cannot hold.
         TypeError: a bound that is not an int, a missing size or one that is not a tuple.
     """
     where = "tg.randint"
+    rng = numpy_generator(generator, where)
     args = list(args)
     if size is None and args and isinstance(args[-1], (tuple, list)):
         size = args.pop()
@@ -516,7 +523,7 @@ def randint(*args: Any, low: Any = None, high: Any = None, size: Any = None,
             raise ValueError(f"{where}: dtype {dtype} holds [{lowest}, {highest}], not the "
                              f"range [{low}, {high})")
     shape = _shape((size,), where)
-    data = _generator.integers(low, high, size=shape, dtype=np.int64).astype(dtype)
+    data = rng.integers(low, high, size=shape, dtype=np.int64).astype(dtype)
     return _make(data, requires_grad)
 
 

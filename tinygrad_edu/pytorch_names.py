@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import checks, factories, functions
+from . import checks, factories, functions, sampling
 from .autograd import engine
 from .devices import check_device, device, get_default_device
 from .dtypes import as_dtype
@@ -696,6 +696,8 @@ METHODS: dict[str, Callable] = {
     # new tensors with this one's dtype
     "new_zeros": new_zeros, "new_ones": new_ones, "new_empty": new_empty,
     "new_full": new_full, "new_tensor": new_tensor,
+    # sampling
+    "multinomial": sampling.multinomial, "bernoulli": sampling.bernoulli,
 }
 
 PROPERTIES = {
@@ -779,6 +781,7 @@ FUNCTIONS: dict[str, Callable] = {
     "split": split, "transpose": transpose,
     "clip": _function("clamp"),  # torch.clip is clamp (tensor bounds get their gradient)
     "cat": functions.concatenate, "concat": functions.concatenate,
+    "multinomial": sampling.multinomial, "bernoulli": sampling.bernoulli,
 }
 FUNCTIONS["clip"].__name__ = FUNCTIONS["clip"].__qualname__ = "clip"
 FUNCTIONS["clip"].__doc__ = "``tg.clip`` is ``tg.clamp`` (as ``torch.clip``).\n\n" + clamp.__doc__

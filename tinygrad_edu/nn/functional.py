@@ -33,7 +33,7 @@ __all__ = [
     "linear", "dropout", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "layer_norm",
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "embedding",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "embedding", "one_hot",
 ]
 
 
@@ -982,3 +982,35 @@ def _padding_idx(padding_idx: Any, rows: int) -> int:
         raise ValueError(f"padding_idx {padding_idx} is out of range for {rows} embeddings "
                          f"(it must be in [{-rows}, {rows - 1}])")
     return int(padding_idx) % rows
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """Class labels as one-hot rows: ``one_hot(t)[..., c] = 1 if t[...] == c else 0``.
+
+    Args:
+        tensor: integer class labels, any shape (e.g. (N,)).
+        num_classes: C, the length of each row; -1 (the default) takes ``t.max() + 1``.
+
+    Returns:
+        int64 Tensor of shape ``t.shape + (C,)`` (as PyTorch; ``.float()`` it to multiply
+        with weights). Not differentiable: labels have no gradient.
+
+    Raises:
+        TypeError: labels that are not integers.
+        ValueError: a negative label, one >= num_classes, or num_classes < -1.
+    """
+    labels = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"one_hot takes integer class labels, got dtype {labels.dtype}; "
+                        "convert them with .long()")
+    num_classes = checks.integer(num_classes, "one_hot: num_classes", low=-1)
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"one_hot: class labels must be >= 0, got {labels.min()}")
+    if num_classes == -1:
+        if not labels.size:
+            raise ValueError("one_hot of no labels needs num_classes")
+        num_classes = int(labels.max()) + 1
+    elif labels.size and labels.max() >= num_classes:
+        raise ValueError(f"one_hot: class label {labels.max()} is out of range for "
+                         f"num_classes={num_classes} (labels are 0 .. {num_classes - 1})")
+    return Tensor._wrap((labels[..., None] == np.arange(num_classes)).astype(np.int64))
