@@ -1,9 +1,11 @@
 """In-place ops as PyTorch's: +=, add_ ..., x[idx] = v, zero_/fill_/copy_, on tensors in a graph.
 
 Each pattern runs on torch and on tinygrad_edu with the same numbers (float64) and compares
-values and gradients; where PyTorch's version counter raises (a value saved for backward was
-changed), tinygrad_edu keeps the old value, so its gradient equals PyTorch's for the same
-code with a ``.clone()`` before the change.
+values and gradients. Where PyTorch's version counter raises (a value saved for backward was
+changed) for a change recorded in the graph, tinygrad_edu keeps the old value, so its
+gradient equals PyTorch's for the same code with a ``.clone()`` before the change; a change
+outside the graph writes into memory shared with views, detach() and numpy(), and raises
+at backward where PyTorch's does.
 """
 import numpy as np
 import pytest
@@ -345,11 +347,83 @@ def test_ops_between_several_changes_each_see_their_version():
         first = kept(lib, a) * w          # saw version 0
         a.mul_(w)
         second = kept(lib, a) * w         # saw version 1
-        with (torch.no_grad() if lib is torch else tg.no_grad()):
-            a.add_(1)                     # same node, new value (torch: a's version bumps)
-        third = kept(lib, a) * w          # saw version 1 with the new value
+        a.add_(1)                         # recorded: version 2
+        third = kept(lib, a) * w          # saw version 2
         a.add_(x * w)
         (first.sum() + 2 * second.sum() + 3 * third.sum() + (a * a).sum()).backward()
         return a
 
     both(pattern, [1.0, -0.5], [2.0, 0.25])
+
+
+@pytest.mark.parametrize("where", ["no_grad", "constant"])
+def test_a_change_outside_the_graph_to_a_saved_value_raises_at_backward(where):
+    """Outside the graph a change writes into the tensor's memory, as PyTorch: an op that
+    saved the old values raises in backward (PyTorch's version counter), never a gradient
+    from values the forward pass did not use."""
+    for lib in (torch, tg):
+        w = leaf(lib, [2.0, 0.25])
+        if where == "no_grad":
+            a = w * 1
+            y = (a * w).sum()                      # Mul saved a
+            with (torch.no_grad() if lib is torch else tg.no_grad()):
+                a.add_(1)
+        else:
+            a = lib.tensor([1.0, -0.5], dtype=lib.float64)
+            y = (a * w).sum()                      # Mul saved the constant a, for w's grad
+            a[0] = 5.0
+        with pytest.raises(RuntimeError, match="modified by an inplace operation" if lib is torch
+                           else "changed by an in-place operation: an array of shape \\(2,\\) "
+                                "saved by Mul was written after Mul used it"):
+            y.backward()
+
+
+def test_a_change_outside_the_graph_after_backward_or_unused_is_fine():
+    w = tg.tensor([2.0, 0.25], requires_grad=True)
+    a = tg.tensor([1.0, -0.5])
+    (a * w).sum().backward()
+    a.add_(1)                                      # after backward: nothing saved any more
+    y = (a + w).sum()                              # Add saves no values
+    a.mul_(3)
+    y.backward()
+    np.testing.assert_array_equal(w.grad.numpy(), np.array([1.0, -0.5], np.float32) + 1)
+
+
+# --- memory shared with views, detach() and numpy(), as PyTorch's storage ---
+
+SHARING = {
+    "view sees its base change": lambda lib: (lambda a: (a[:2], a.add_(1))[0])(lib.zeros(4)),
+    "base sees its view change": lambda lib: (lambda a: (a, a[1:3].mul_(0).add_(5))[0])(
+        lib.ones(4)),
+    "transpose sees setitem": lambda lib: (lambda a: (a.t(), a.__setitem__((0, 1), 5.0))[0])(
+        lib.zeros(2, 2)),
+    "reshape sees fill_": lambda lib: (lambda a: (a.reshape(2, 2), a.fill_(3.0))[0])(
+        lib.zeros(4)),
+    "detach shares": lambda lib: (lambda a: (a.detach(), a.sub_(2))[0])(lib.ones(3)),
+    "numpy shares": lambda lib: (lambda a: (a.numpy(), a.add_(1))[0])(lib.ones(5)),
+    "augmented assignment": lambda lib: (lambda a: (lambda v: (v, a.__imul__(3)))(a[::2])[0])(
+        lib.arange(4.0)),
+}
+
+
+@pytest.mark.parametrize("name", list(SHARING))
+def test_changes_outside_the_graph_are_seen_where_pytorch_shares_memory(name):
+    expected, got = SHARING[name](torch), SHARING[name](tg)
+    expected = expected.numpy() if isinstance(expected, torch.Tensor) else expected
+    np.testing.assert_array_equal(np.asarray(got), expected)
+
+
+def test_a_change_in_the_graph_to_a_viewed_tensor_is_refused():
+    """PyTorch updates the view (and rebases its gradient); here the tensor gets a new
+    version in the graph, which the view would not see: refused, not silently stale."""
+    x = tg.ones(3, requires_grad=True)
+    y = x * 2
+    v = y[:2]
+    with pytest.raises(RuntimeError, match="mul_ on a tensor that has views .* while "
+                                           "recording the graph"):
+        y.mul_(3)
+    np.testing.assert_array_equal(v.numpy(), [2.0, 2.0])    # nothing was changed
+    del v                                                   # the view gone: allowed
+    y.mul_(3)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [6.0, 6.0, 6.0])

@@ -165,15 +165,15 @@ def test_in_place_update_of_a_tensor_that_requires_grad_needs_no_grad():
     np.testing.assert_array_equal(w.data, [1.0])
 
 
-def test_in_place_update_keeps_the_object_and_arrays_saved_for_backward():
+def test_in_place_update_keeps_the_object_and_backward_refuses_the_changed_saved_array():
     x = tg.Tensor([3.0])
     w = leaf([2.0])
     y = w * x                             # Mul saved x's array
-    same = x
-    x *= 10.0                             # x does not require grad: allowed
-    assert x is same and x.data[0] == 30.0
-    y.backward()
-    np.testing.assert_array_equal(w.grad.data, [3.0])   # the value y was computed with
+    same, memory = x, x.data
+    x *= 10.0                             # x does not require grad: allowed, in its memory
+    assert x is same and x.data is memory and x.data[0] == 30.0
+    with pytest.raises(RuntimeError, match="changed by an in-place operation"):
+        y.backward()                      # as PyTorch's version counter: never w.grad = 30
 
 
 def test_in_place_update_neither_reshapes_nor_silently_casts():

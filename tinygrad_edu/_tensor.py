@@ -5,6 +5,7 @@ Every method here is one line that calls an op from ``ops/``; the math lives the
 from __future__ import annotations
 
 import operator
+import sys
 import warnings
 from typing import Any, Callable, Iterator
 
@@ -34,7 +35,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "_grad", "_requires_grad", "creator", "output_index", "_previous",
-                 "__weakref__")
+                 "_viewed", "__weakref__")
     # NumPy's binary operators defer to ours: ndarray + Tensor gives a Tensor.
     __array_priority__ = 1000
 
@@ -165,6 +166,7 @@ class Tensor:
 
     def numpy(self) -> np.ndarray:
         """The data as an ndarray (shared with the tensor, not a copy)."""
+        self._viewed = True  # in_place.py: a change in the graph must not leave it stale
         return self.data
 
     def item(self) -> Any:
@@ -197,6 +199,7 @@ class Tensor:
         """The same data (shared) outside the graph: it does not require grad."""
         # A new view, not the same ndarray object: Function.saved_tensors tells inputs
         # apart by the identity of their arrays.
+        self._viewed = True
         return Tensor._wrap(self.data.view())
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -853,13 +856,20 @@ def _dim_alias(name: str, axis: Any, keepdims: bool, dim: Any, keepdim: bool) ->
     return axis, bool(keepdims or keepdim)
 
 
+def _in_pytorch_code() -> bool:
+    """Inside ``as_torch.installed()`` (looked up, not imported: ``python -m
+    tinygrad_edu.as_torch`` must be able to import it first)."""
+    as_torch = sys.modules.get("tinygrad_edu.as_torch")
+    return as_torch is not None and as_torch.is_installed()
+
+
 def _var_positional(name: str, positional: tuple, keepdims: Any, ddof: Any, unbiased: Any,
                     keepdim: Any) -> tuple:
     """var/std's arguments after the axis: our contract's ``(keepdims, ddof)``, or in
     PyTorch code (``as_torch``) PyTorch's ``(unbiased, keepdim)``."""
     if not positional:
         return keepdims, ddof, unbiased, keepdim
-    pytorch = _as_torch.is_installed()
+    pytorch = _in_pytorch_code()
     names = ("unbiased", "keepdim") if pytorch else ("keepdims", "ddof")
     if len(positional) > 2:
         raise TypeError(f"{name} takes at most 3 positional arguments (axis, "
@@ -890,7 +900,7 @@ def _ddof(name: str, ddof: Any, correction: Any, unbiased: Any, pytorch_way: boo
         return 1 if unbiased else 0
     ddof = ddof if correction is None else correction
     if ddof is None:
-        return 1 if pytorch_way or _as_torch.is_installed() else 0
+        return 1 if pytorch_way or _in_pytorch_code() else 0
     if not _is_dim(ddof) or ddof < 0:
         raise TypeError(f"{name}: ddof (correction) must be an int >= 0, got {ddof!r}")
     return int(ddof)
@@ -1031,5 +1041,4 @@ from . import functions as _functions  # noqa: E402
 from . import sorting as _sorting  # noqa: E402
 from . import numpy_interop  # noqa: E402
 from . import in_place  # noqa: E402,F401  (installs the in-place methods)
-from . import as_torch as _as_torch  # noqa: E402
 from . import pytorch_names as _pytorch_names  # noqa: E402  (installs PyTorch's names)

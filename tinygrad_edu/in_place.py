@@ -3,19 +3,22 @@
 How a change is made, and why gradients stay right:
 
 - The new value is computed by the ordinary op (``c + other``) from the tensor's current value.
-  The tensor then takes the result's array and, while the graph is recorded, the result's
-  place in the graph; its previous version (value and node) is the input of that new node,
-  and ``t._previous`` links to it.
-- The old array is never written into (the tensor gets a new one), so every value saved for
-  backward is the one the forward pass used: backward differentiates what was computed.
-  (Where PyTorch's version counter raises "modified by an inplace operation", the gradient
-  here is the one PyTorch gives for the same code with a ``.clone()`` before the change.)
-- Ops that used the tensor before the change still hold it; each op notes how many changes
-  had been made when it was recorded, so the engine gives it the version it saw
-  (``version_used_by`` below).
-- Outside the graph, a change to a view (``x[0]``, ``x.T``, ``x.reshape(...)``) writes
-  through to the tensor it views, as PyTorch's views do. Inside the graph that would also
-  rewrite the viewed tensor's history: refused, with the out-of-place fix.
+- Recorded in the graph (grad mode, and a gradient flows through the tensor or the other
+  operand): the tensor takes the result's array and the result's place in the graph; its
+  previous version (value and node) is the input of that new node, and ``t._previous``
+  links to it. The old array is never written into, so every value saved for backward is
+  the one the forward pass used. (Where PyTorch's version counter raises "modified by an
+  inplace operation", the gradient here is the one PyTorch gives for the same code with a
+  ``.clone()`` before the change.) Ops that used the tensor before the change still hold
+  it; each op notes how many changes had been made when it was recorded, so the engine
+  gives it the version it saw (``version_used_by`` below).
+- Views would not see that new version: changing a tensor in the graph while a view of
+  it is alive (``_viewed``, set by the view ops, ``detach`` and ``numpy``), or changing a
+  view of a live tensor, is refused, with the out-of-place fix.
+- Outside the graph the value is written into the tensor's memory, as PyTorch writes into
+  its storage: views, ``detach()`` and ``numpy()`` see it. If an op may have saved that
+  memory for its backward, the change is noted, and backward through an op that saved it
+  raises (``check_saved_values``), as PyTorch's version counter does.
 - A leaf that requires grad refuses in-place changes while grad mode is on, as in PyTorch
   (update parameters under ``tg.no_grad()``).
 """
@@ -58,6 +61,13 @@ def change(t: Tensor, name: str, op: Callable[..., Tensor], *args: Any) -> Tenso
             "while recording the graph: in PyTorch it would change both tensors and both "
             "histories; tinygrad_edu refuses rather than change only one. Write it out of "
             "place (y = y + 1), or change a copy: y = y.clone(), then y.add_(...)")
+    if getattr(t, "_viewed", False) and _is_shared(t):
+        raise RuntimeError(
+            f"{name} on a tensor that has views (made by slicing, .T, reshape, view, "
+            "detach(), numpy()...) while recording the graph: PyTorch would change the "
+            "views too; tinygrad_edu gives the tensor a new version in the graph, which the "
+            "views would not see, so it refuses. Make the change before taking the views, "
+            "or write it out of place (y = y * 3)")
     previous = Tensor._wrap(t.data, t._requires_grad, t.creator, t.output_index)
     new = _same_shape_and_dtype(t, name, op(previous, *args))
     _remember(t, previous)
@@ -104,18 +114,78 @@ def version_used_by(x: Tensor, recorded_at: int) -> Tensor:
 
 
 def _store(t: Tensor, name: str, result: np.ndarray) -> None:
-    """Give ``t`` its new value outside the graph: views write through, others get it as a
-    new array (arrays saved for a backward are never changed under it)."""
-    if t.creator is not None or getattr(t, "_previous", None) is not None:
-        t.data = result  # in a graph: same node, new value (ops that used it keep theirs)
-    elif t.data.base is not None:
-        if not t.data.flags.writeable:
+    """Write ``t``'s new value into its array outside the graph, as PyTorch writes into a
+    tensor's storage: views of it, ``t.detach()`` and ``t.numpy()`` see the change. If
+    anything else holds the array (an op may have saved it for a backward), the change is
+    noted, so that backward through such an op raises instead of using the new values."""
+    if not t.data.flags.writeable:
+        if t.data.base is not None:
             raise ValueError(
                 f"{name}: this tensor is a read-only view (made by expand / broadcast_to, "
                 "or given to NumPy); change a copy: t = t.clone()")
-        t.data[...] = result
-    else:
-        t.data = result
+        t.data = result  # a read-only array of the user's: t takes a new one
+        return
+    if t.data.base is not None or _is_shared(t):
+        _note_changed(t.data)
+    t.data[...] = result
+
+
+def _is_shared(t: Tensor) -> bool:
+    """Does anything but ``t`` hold ``t.data`` (a view of it, an op that saved it, a
+    variable)? Told by its reference count."""
+    return sys.getrefcount(t.data) > _UNSHARED
+
+
+_UNSHARED = (lambda t: sys.getrefcount(t.data))(Tensor._wrap(np.zeros(0)))
+_CHANGED: dict[int, tuple[weakref.ref, int]] = {}  # id(base) -> (base, change number)
+
+
+def _base(array: np.ndarray) -> np.ndarray:
+    """The array that owns ``array``'s memory (itself if it is not a view)."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def _note_changed(data: np.ndarray) -> None:
+    base = _base(data)
+    key = id(base)
+    _CHANGED[key] = (weakref.ref(base, lambda _, key=key: _CHANGED.pop(key, None)),
+                     note_in_place_change())
+
+
+def check_saved_values(fn: Any) -> None:
+    """Raise if an array ``fn`` saved for its backward was changed in place (outside the
+    graph) after ``fn`` was recorded: as PyTorch's version counter, never a gradient
+    computed from values the forward pass did not use. Called by the engine only for ops
+    recorded before the latest in-place change."""
+    if not _CHANGED:
+        return
+    saved = list(vars(fn).values())
+    try:
+        saved.append(fn.saved_tensors)  # a slot (what save_for_backward stored)
+    except (AttributeError, RuntimeError):
+        pass  # never set, or freed with the graph
+    for value in _arrays_in(saved):
+        entry = _CHANGED.get(id(_base(value)))
+        if entry is not None and entry[0]() is _base(value) and entry[1] > fn.recorded_at:
+            raise RuntimeError(
+                f"one of the values needed to compute gradients was changed by an in-place "
+                f"operation: an array of shape {value.shape} saved by "
+                f"{type(fn).__name__} was written after {type(fn).__name__} used it (e.g. "
+                "x.add_(1) or x[0] = 0 under no_grad, after x went into the graph). Change a "
+                "copy instead (x = x.clone() before the change), or make the change before "
+                "using x, or after backward")
+
+
+def _arrays_in(values: Any) -> Any:
+    for v in values:
+        if isinstance(v, np.ndarray):
+            yield v
+        elif isinstance(v, Tensor):
+            yield v.data
+        elif isinstance(v, (tuple, list)):
+            yield from _arrays_in(v)
 
 
 def _remember(t: Tensor, previous: Tensor) -> None:

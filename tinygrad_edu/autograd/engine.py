@@ -191,6 +191,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
         if fn.recorded_at < latest_change:  # an input may have changed in place since
             _use_versions_seen(fn)
+            check_saved_values(fn)
         for x in fn.inputs:
             if isinstance(x, Tensor) and x.creator is not None:
                 c = x.creator
@@ -390,5 +391,5 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
 # once everything they need exists, not inside functions on the hot path.
 from .._tensor import Tensor  # noqa: E402
 from ..ops.shape import sum_to  # noqa: E402
-from ..in_place import version_used_by  # noqa: E402
+from ..in_place import check_saved_values, version_used_by  # noqa: E402
 from .. import function  # noqa: E402

@@ -37,7 +37,7 @@ class BroadcastTo(Function):
 
     def forward(self, x, shape):
         self.x_shape = x.shape
-        return np.broadcast_to(x, shape)
+        return viewing(self, x, np.broadcast_to(x, shape))
 
     def backward(self, gy):
         return sum_to(gy, self.x_shape), None
@@ -61,6 +61,15 @@ def broadcast_to(x, shape: tuple):
     return np.broadcast_to(x, shape)
 
 
+def viewing(fn, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``y``, after marking the input tensor when ``y`` is a view of its array (in_place.py
+    refuses to change a viewed tensor in the graph, where its views would go stale)."""
+    if y.base is not None and (y.base is x or y.base is x.base) and \
+            isinstance(fn.inputs[0], Tensor):
+        fn.inputs[0]._viewed = True
+    return y
+
+
 # --- reshaping ---
 
 
@@ -69,7 +78,7 @@ class Reshape(Function):
 
     def forward(self, x, shape):
         self.x_shape = x.shape
-        return x.reshape(shape)
+        return viewing(self, x, x.reshape(shape))
 
     def backward(self, gy):
         return gy.reshape(self.x_shape), None
@@ -85,7 +94,7 @@ class Transpose(Function):
                              f"axes of a tensor of shape {x.shape}")
         # Normalise negative axes first: argsort((-1, 0)) is not the inverse of (1, 0).
         self.inverse = tuple(int(i) for i in np.argsort([a % x.ndim for a in axes]))
-        return x.transpose(axes)
+        return viewing(self, x, x.transpose(axes))
 
     def backward(self, gy):
         return gy.transpose(self.inverse), None
@@ -110,7 +119,7 @@ class GetItem(Function):
         self.x_shape = x.shape
         self.index = index
         try:
-            return x[index]
+            return viewing(self, x, x[index])
         except IndexError as e:
             raise IndexError(_index_message(x.shape, index, e)) from None
 
