@@ -152,8 +152,8 @@ class Tensor:
     @property
     def size(self) -> int:
         """The number of elements, an int (NumPy's ``size``), that PyTorch's habit calls:
-        ``x.size()`` is the shape, ``x.size(dim)`` one dim's length (pytorch_names.py)."""
-        return _pytorch_names.ElementCount(self.data.size, self.data.shape)
+        ``x.size()`` is the shape, ``x.size(dim)`` one dim's length (pytorch_methods.py)."""
+        return _pytorch_methods.ElementCount(self.data.size, self.data.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -291,7 +291,7 @@ class Tensor:
                                 "not both")
             grad = gradient
         if inputs is not None:
-            return _pytorch_names.backward_into(self, grad, inputs, retain_graph, create_graph)
+            return _pytorch_methods.backward_into(self, grad, inputs, retain_graph, create_graph)
         engine.backward([self], [grad], bool(retain_graph), create_graph)
 
     # --- operators (reflected forms included) ---
@@ -410,7 +410,7 @@ class Tensor:
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
         if any(isinstance(b, Tensor) and b._requires_grad for b in (min, max)):
-            return _pytorch_names.clamp(self, min, max)  # bounds that get a gradient too
+            return _pytorch_methods.clamp(self, min, max)  # bounds that get a gradient too
         return Clip.apply(self, _bound(min), _bound(max))
 
     # --- more element-wise math (ops/math.py; PyTorch's names, NumPy's as aliases) ---
@@ -695,7 +695,7 @@ class Tensor:
         end_dim)`` merges only the dims start_dim..end_dim."""
         if start_dim == 0 and end_dim == -1:
             return Reshape.apply(self, (self.data.size,))
-        return Reshape.apply(self, _pytorch_names.flattened_shape(self.shape, start_dim,
+        return Reshape.apply(self, _pytorch_methods.flattened_shape(self.shape, start_dim,
                                                                   end_dim))
 
     def squeeze(self, axis: Any = None, *, dim: Any = None) -> "Tensor":
@@ -1041,4 +1041,5 @@ from . import functions as _functions  # noqa: E402
 from . import sorting as _sorting  # noqa: E402
 from . import numpy_interop  # noqa: E402
 from . import in_place  # noqa: E402,F401  (installs the in-place methods)
-from . import pytorch_names as _pytorch_names  # noqa: E402  (installs PyTorch's names)
+from . import pytorch_methods as _pytorch_methods  # noqa: E402
+from . import pytorch_names  # noqa: E402,F401  (installs PyTorch's names)
