@@ -124,6 +124,12 @@ class Tensor:
         """True for tensors made by the user, not by an op (their ``.grad`` is filled)."""
         return self.creator is None
 
+    def register_hook(self, hook: Callable) -> Any:
+        """Call ``hook(grad)`` when backward computes this tensor's gradient; a Tensor it
+        returns replaces the gradient. Returns a handle with ``remove()``. As PyTorch's
+        (autograd/hooks.py has the rules)."""
+        return _hooks.register_hook(self, hook)
+
     def retain_grad(self) -> None:
         """Keep this intermediate tensor's gradient in ``.grad`` when backward runs.
 
@@ -1028,6 +1034,7 @@ def _index(index: Any) -> Any:
 
 # The ops import Function, which imports this module: import them once Tensor exists.
 from .autograd import engine  # noqa: E402
+from .autograd import hooks as _hooks  # noqa: E402
 from .ops.elementwise import (  # noqa: E402
     Abs, Add, Cast, Clip, Cos, Div, Exp, LeakyReLU, Log, Mul, Neg, Pow, ReLU, SafeSqrt, Sigmoid,
     Sin, Sqrt, Sub, Tanh,

@@ -6,6 +6,7 @@
     tg.autograd.gradcheck(fn, (x,))            # analytic against numerical Jacobian
     tg.autograd.functional.hessian(f, x)       # jacobian, hessian, vjp, jvp, hvp, vhp
     tg.autograd.Variable(t, requires_grad=True)  # PyTorch's old wrapper: a new leaf
+    with tg.autograd.detect_anomaly(): ...     # a nan/inf gradient names its op and line
 
 The grad-mode switches (``no_grad``, ``enable_grad``, ``set_grad_enabled``) live here too;
 the engine that runs backward is in ``engine.py``, grad mode in ``grad_mode.py``.
@@ -16,8 +17,12 @@ from ..function import Function
 from ..gradcheck import gradcheck, gradgradcheck
 from . import functional
 from .variable import Variable
+from .anomaly_mode import (
+    detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly,
+)
 
 __all__ = [
     "Function", "Variable", "backward", "grad", "gradcheck", "gradgradcheck", "functional",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+    "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
 ]

@@ -154,29 +154,107 @@ def _as_tensor(g: Any) -> Any:
 
 
 def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
-    """The engine: propagate ``seeds`` from ``roots`` to the leaves (or the captured inputs)."""
+    """The engine: propagate ``seeds`` from ``roots`` to the leaves (or the captured inputs).
+
+    Named steps around one loop: the roots' gradients, the consumer counts (pass 1), the
+    non-leaf tensors to stop at (grad()'s inputs, retained gradients, hooks), then Kahn's
+    order (pass 2), and last the leaves whose hooks wait for their whole gradient.
+    """
     grad_type = Tensor if create_graph else np.ndarray
-    # Gradients of non-leaf tensors, keyed by their creator (output 0) or (creator, index).
-    grads: dict[Any, Any] = {}
     # Arrays a leaf's .grad may not simply take over: the caller's seeds, and those
     # already handed to another leaf (Add gives one array to both of its inputs).
     delivered = {id(seed) for seed in seeds}
+    # Leaves with hooks get their gradient summed here first (the hooks see the total).
+    pending = {} if hooks.any_registered() else None
+    grads = _root_gradients(roots, seeds, capture, create_graph, delivered, pending)
+    consumers = _count_consumers(roots)
+    stops = _non_leaf_stops(capture, consumers)
+    anomaly = anomaly_mode.enabled
+
+    ready = [fn for fn, n in consumers.items() if n == 0]
+    pop_ready, push_ready = ready.pop, ready.append  # bound once: this loop is the hot path
+    pop_grad, get_grad = grads.pop, grads.get
+    previous_mode = _mode.enabled
+    _mode.enabled = create_graph  # in this thread only
+    fn = None
+    try:
+        while ready:
+            fn = pop_ready()
+            inputs = fn.inputs
+            if fn.n_outputs == 1:  # the common case, kept lean
+                gy = pop_grad(fn, None)
+                if stops and fn in stops:
+                    (gy,) = _at_non_leaf(fn, (gy,), stops, capture, create_graph, delivered)
+                if gy is None:
+                    gxs = None
+                elif create_graph:
+                    gxs = _backward_recorded(fn, gy)
+                else:
+                    gxs = type(fn).backward(fn, gy)
+            else:
+                gys = (pop_grad(fn, None),) + tuple(
+                    pop_grad((fn, i), None) for i in range(1, fn.n_outputs))
+                if stops and fn in stops:
+                    gys = _at_non_leaf(fn, gys, stops, capture, create_graph, delivered)
+                gxs = _call_multi_output_backward(fn, gys, create_graph)
+            if type(gxs) is not tuple:  # one gradient, None or a list
+                gxs = _as_gradient_tuple(fn, gxs) if gxs is None or type(gxs) is list else (gxs,)
+            if len(gxs) != len(inputs):
+                raise _gradient_count_error(fn, len(gxs))
+            if anomaly:
+                anomaly_mode.check_backward(fn, gxs)
+            for x, gx in zip(inputs, gxs):  # send each input its gradient
+                if not isinstance(x, Tensor):
+                    continue
+                c = x.creator
+                if gx is not None and x._requires_grad:
+                    if type(gx) is not grad_type:
+                        gx = _normalize_grad(gx, create_graph)
+                    if gx.shape != x.data.shape:
+                        gx = _summed_to_input(fn, gx, x.data.shape)
+                    if c is None:
+                        _deliver(x, gx, capture, create_graph, delivered, pending)
+                    else:
+                        key = c if x.output_index == 0 else (c, x.output_index)
+                        g = get_grad(key)
+                        grads[key] = gx if g is None else g + gx
+                if c is not None:
+                    n = consumers[c]
+                    if n == 1:  # its last consumer is done: its gradient is complete
+                        push_ready(c)
+                    else:
+                        consumers[c] = n - 1
+            if not retain_graph:
+                fn.inputs = None
+                del fn.saved_tensors
+        if pending:
+            _deliver_hooked_leaves(pending, capture, create_graph, delivered)
+    except Exception as error:
+        if anomaly:
+            anomaly_mode.explain(error, fn)
+        raise
+    finally:
+        _mode.enabled = previous_mode
+
+
+def _root_gradients(roots, seeds, capture, create_graph: bool, delivered: set,
+                    pending: Any) -> dict:
+    """The seeds, keyed as the engine keys non-leaf gradients: by creator (output 0) or
+    (creator, index); a root that is a leaf gets its seed at once."""
+    grads: dict[Any, Any] = {}
     for root, seed in zip(roots, seeds):
         fn = root.creator
         if fn is None:
-            _deliver(root, seed, capture, create_graph, delivered)
+            _deliver(root, seed, capture, create_graph, delivered, pending)
         else:
             key = fn if root.output_index == 0 else (fn, root.output_index)
             grads[key] = seed if key not in grads else grads[key] + seed
-    # Non-leaf inputs of grad() and retained tensors: their gradient is read when their
-    # creator is reached.
-    wanted: dict[Any, list] = {}
-    if capture is not None:
-        for x in capture[0]:
-            if x.creator is not None:
-                wanted.setdefault(x.creator, []).append(x)
+    return grads
 
-    # Pass 1: count each Function's consumers inside the graph.
+
+def _count_consumers(roots) -> dict:
+    """Pass 1: for each Function of the graph, how many Functions consume its outputs.
+    Ops recorded before an in-place change are pointed at the versions they saw."""
     latest_change = function.in_place_changes
     consumers: dict[Any, int] = {}
     stack = []
@@ -200,76 +278,64 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                 else:
                     consumers[c] = 1
                     stack.append(c)
+    return consumers
 
+
+def _non_leaf_stops(capture, consumers: dict) -> dict:
+    """Creators whose outputs the loop stops at: non-leaf inputs of grad(), tensors that
+    retain their grad, and tensors with hooks. creator -> the tensors asked for."""
+    stops: dict[Any, list] = {}
+    if capture is not None:
+        for x in capture[0]:
+            if x.creator is not None:
+                stops.setdefault(x.creator, []).append(x)
     if _retained:
         for fn, refs in list(_retained.items()):
             if fn in consumers:
-                listed = wanted.setdefault(fn, [])
+                listed = stops.setdefault(fn, [])
                 for t in (ref() for ref in refs):  # once, though also an input of grad()
                     if t is not None and not any(t is u for u in listed):
                         listed.append(t)
+    if hooks.any_registered():
+        for fn in consumers:
+            if hooks.of_creator(fn):
+                stops.setdefault(fn, [])
+    return stops
 
-    # Pass 2: run each Function's backward once all its consumers are done.
-    ready = [fn for fn, n in consumers.items() if n == 0]
-    pop_ready, push_ready = ready.pop, ready.append  # bound once: this loop is the hot path
-    pop_grad, get_grad = grads.pop, grads.get
-    previous_mode = _mode.enabled
-    _mode.enabled = create_graph  # in this thread only
-    try:
-        while ready:
-            fn = pop_ready()
-            inputs = fn.inputs
-            if fn.n_outputs == 1:  # the common case, kept lean
-                gy = pop_grad(fn, None)
-                if wanted and fn in wanted:
-                    _capture_non_leaf(fn, (gy,), wanted, capture, create_graph, delivered)
-                if gy is None:
-                    gxs = None
-                elif create_graph:
-                    gxs = _backward_recorded(fn, gy)
-                else:
-                    gxs = type(fn).backward(fn, gy)
-            else:
-                gys = (pop_grad(fn, None),) + tuple(
-                    pop_grad((fn, i), None) for i in range(1, fn.n_outputs))
-                if wanted and fn in wanted:
-                    _capture_non_leaf(fn, gys, wanted, capture, create_graph, delivered)
-                gxs = _call_multi_output_backward(fn, gys, create_graph)
-            if type(gxs) is not tuple:  # one gradient, None or a list
-                gxs = _as_gradient_tuple(fn, gxs) if gxs is None or type(gxs) is list else (gxs,)
-            if len(gxs) != len(inputs):
-                raise _gradient_count_error(fn, len(gxs))
-            for x, gx in zip(inputs, gxs):
-                if not isinstance(x, Tensor):
-                    continue
-                c = x.creator
-                if gx is not None and x._requires_grad:
-                    if type(gx) is not grad_type:
-                        gx = _normalize_grad(gx, create_graph)
-                    shape = x.data.shape
-                    if gx.shape != shape:
-                        if not _broadcasts_to(shape, tuple(gx.shape)):
-                            raise RuntimeError(
-                                f"{type(fn).__name__}.backward returned a gradient of shape "
-                                f"{tuple(gx.shape)} for an input of shape {shape}")
-                        gx = sum_to(gx, shape)
-                    if c is None:
-                        _deliver(x, gx, capture, create_graph, delivered)
-                    else:
-                        key = c if x.output_index == 0 else (c, x.output_index)
-                        g = get_grad(key)
-                        grads[key] = gx if g is None else g + gx
-                if c is not None:
-                    n = consumers[c]
-                    if n == 1:  # its last consumer is done: its gradient is complete
-                        push_ready(c)
-                    else:
-                        consumers[c] = n - 1
-            if not retain_graph:
-                fn.inputs = None
-                del fn.saved_tensors
-    finally:
-        _mode.enabled = previous_mode
+
+def _at_non_leaf(fn, gys: tuple, stops: dict, capture, create_graph: bool,
+                 delivered: set) -> tuple:
+    """At ``fn``'s complete output gradients: run their hooks (which may replace them),
+    then hand grad() and retained tensors theirs. Returns the gradients to go on with."""
+    by_index = hooks.of_creator(fn)
+    if by_index:
+        gys = tuple(hooks.run(by_index[i], g, create_graph)
+                    if g is not None and by_index.get(i) else g for i, g in enumerate(gys))
+    for x in stops[fn]:
+        g = gys[x.output_index]
+        if capture is not None and id(x) in capture[1]:
+            capture[1][id(x)] = g
+        if g is not None and retains_grad(x):
+            _deliver(x, g, None, create_graph, delivered, None)
+    return gys
+
+
+def _deliver_hooked_leaves(pending: dict, capture, create_graph: bool, delivered: set) -> None:
+    """Leaves with hooks, once their gradient of this backward is complete: the hooks see
+    it (and may replace it) before it reaches ``.grad`` or grad()'s result."""
+    for x, g in pending.values():
+        hooked = hooks.of_leaf(x)
+        if hooked:
+            g = hooks.run(hooked, g, create_graph)
+        _deliver(x, g, capture, create_graph, delivered, None)
+
+
+def _summed_to_input(fn, gx: Any, shape: tuple) -> Any:
+    """A gradient of a broadcast input, summed back to the input's shape."""
+    if not _broadcasts_to(shape, tuple(gx.shape)):
+        raise RuntimeError(f"{type(fn).__name__}.backward returned a gradient of shape "
+                           f"{tuple(gx.shape)} for an input of shape {shape}")
+    return sum_to(gx, shape)
 
 
 def _use_versions_seen(fn) -> None:
@@ -284,18 +350,6 @@ def _broadcasts_to(shape: tuple, target: tuple) -> bool:
     """Does ``shape`` broadcast to ``target``? Only then can a gradient be summed back."""
     lead = len(target) - len(shape)
     return lead >= 0 and all(n == 1 or n == target[lead + i] for i, n in enumerate(shape))
-
-
-def _capture_non_leaf(fn, gys: tuple, wanted: dict, capture, create_graph: bool,
-                      delivered: set) -> None:
-    """Hand the outputs of ``fn`` that grad() asked for, or that retain their grad, their
-    (now complete) gradient."""
-    for x in wanted[fn]:
-        g = gys[x.output_index]
-        if capture is not None and id(x) in capture[1]:
-            capture[1][id(x)] = g
-        if g is not None and retains_grad(x):
-            _deliver(x, g, None, create_graph, delivered)
 
 
 def _backward_recorded(fn, *gys: Any) -> Any:
@@ -345,14 +399,20 @@ def _normalize_grad(gx: Any, create_graph: bool) -> Any:
     return Tensor._wrap(gx) if create_graph else gx
 
 
-def _deliver(x, gx, capture, create_graph: bool, delivered: set) -> None:
-    """Hand a leaf its gradient: accumulate into ``x.grad``, or record it for grad()."""
+def _deliver(x, gx, capture, create_graph: bool, delivered: set, pending: Any) -> None:
+    """Hand a leaf its gradient: accumulate into ``x.grad``, or record it for grad(); for
+    a leaf with hooks, add it to ``pending`` first (its hooks run on the total)."""
+    if capture is not None and id(x) not in capture[1]:
+        return  # grad() did not ask for this leaf
+    if pending is not None and hooks.of_leaf(x):
+        if gx.dtype != x.data.dtype:
+            gx = gx.astype(x.data.dtype)
+        entry = pending.get(id(x))
+        pending[id(x)] = (x, gx if entry is None else entry[1] + gx)
+        return
     if capture is not None:
-        captured = capture[1]
-        key = id(x)
-        if key in captured:
-            old = captured[key]
-            captured[key] = gx if old is None else old + gx
+        old = capture[1][id(x)]
+        capture[1][id(x)] = gx if old is None else old + gx
         return
     if create_graph:
         if gx.dtype != x.data.dtype:
@@ -393,3 +453,4 @@ from .._tensor import Tensor  # noqa: E402
 from ..ops.shape import sum_to  # noqa: E402
 from ..in_place import check_saved_values, version_used_by  # noqa: E402
 from .. import function  # noqa: E402
+from . import anomaly_mode, hooks  # noqa: E402

@@ -16,6 +16,7 @@ from ..devices import check_device, device
 from ..dtypes import as_dtype, get_default_dtype
 from .._tensor import Tensor
 from ..hints import legacy_size_note
+from . import module_hooks
 
 
 class Parameter(Tensor):
@@ -250,7 +251,26 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        d = self.__dict__
+        if "_forward_hooks" in d or "_forward_pre_hooks" in d or "_backward_hooks" in d:
+            return module_hooks.call(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # --- hooks (module_hooks.py has the rules, PyTorch's) ---
+
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False) -> Any:
+        """Call ``hook(module, args)`` before ``forward``; new args if it returns some."""
+        return module_hooks.register(self, "_forward_pre_hooks", hook, prepend)
+
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False) -> Any:
+        """Call ``hook(module, args, output)`` after ``forward``; a new output if it
+        returns one."""
+        return module_hooks.register(self, "_forward_hooks", hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable, *, prepend: bool = False) -> Any:
+        """Call ``hook(module, grad_input, grad_output)`` in backward; a new grad_input if
+        it returns one."""
+        return module_hooks.register(self, "_backward_hooks", hook, prepend)
 
     # --- registration ---
 
