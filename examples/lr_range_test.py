@@ -80,7 +80,7 @@ def main(out: str, seed: int = 0, quick: bool = False) -> float:
         optimizer = tg.optim.Adam(model.parameters(), lr=rate)
         try:
             history = tg.train.fit(model, loss_fn, optimizer, train_loader, epochs,
-                                   val_loader=test_loader)
+                                   val_loader=test_loader, progress=False)  # one line each
         except tg.train.DivergedError as e:
             print(f"  {name:>15s} lr {rate:7.3g}: diverged. {e}")
             continue

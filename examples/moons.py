@@ -37,7 +37,8 @@ def train(model: nn.Module, X: np.ndarray, y: np.ndarray, X_test: np.ndarray,
         tg.data.TensorDataset(X_test, y_test[:, None].astype(np.float32)), batch_size=500)
     optimizer = tg.optim.Adam(model.parameters(), lr=0.01)
     return tg.train.fit(model, nn.BCEWithLogitsLoss(), optimizer, train_loader, epochs,
-                        val_loader=test_loader, metrics=["accuracy"])
+                        val_loader=test_loader, metrics=["accuracy"],
+                        progress=False)  # two models: the summary below compares them
 
 
 def save_boundary(model: nn.Module, X: np.ndarray, y: np.ndarray, X_test: np.ndarray,

@@ -1,5 +1,5 @@
 """tg.train: fit (learns, records what it did, stops on NaN with a clear message, prints
-progress on a terminal or in a notebook unless told otherwise), evaluate, History.plot, and the learning-rate range test (restores
+a live progress line in a terminal or a notebook and plain per-epoch lines elsewhere), evaluate, History.plot, and the learning-rate range test (restores
 state; suggests a rate inside the region where the loss falls)."""
 import sys
 import types
@@ -180,25 +180,38 @@ def test_progress_false_never_prints(capsys, monkeypatch):
     assert _run_with_progress(capsys, False) == ""
 
 
-def test_progress_auto_prints_only_on_a_terminal_or_in_a_notebook(capsys, monkeypatch):
+def _is_live(out):
+    """A live progress line (redrawn after carriage returns) whose final state, on each
+    line of the screen, is the plain epoch line."""
+    shown = [line.rsplit("\r", 1)[-1].rstrip() for line in out.split("\n")[:-1]]
+    return "\r" in out and len(shown) == 2 and shown[0].startswith("epoch 1/2  3 steps")
+
+
+def test_progress_auto_prints_lines_when_piped_and_a_live_line_on_a_terminal(capsys,
+                                                                           monkeypatch):
     _no_ipython(monkeypatch)
-    assert _run_with_progress(capsys, None) == ""  # captured output, no notebook
+    out = _run_with_progress(capsys, None)  # captured output, no notebook: like a pipe
+    assert "\r" not in out and len(out.splitlines()) == 2
+    assert out.startswith("epoch 1/2  3 steps")
     monkeypatch.setattr(tg.train.loop, "_is_terminal", lambda: True)
-    assert len(_run_with_progress(capsys, None).splitlines()) == 2
+    assert _is_live(_run_with_progress(capsys, None))
+    out = _run_with_progress(capsys, True)  # True: the plain lines, even on a terminal
+    assert "\r" not in out and len(out.splitlines()) == 2
 
 
-def test_progress_auto_prints_under_jupyter_and_ipython(capsys, monkeypatch):
+def test_progress_auto_is_live_under_jupyter_and_ipython(capsys, monkeypatch):
     _no_ipython(monkeypatch)
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
-    assert len(_run_with_progress(capsys, None).splitlines()) == 2
+    assert _is_live(_run_with_progress(capsys, None))
 
     _no_ipython(monkeypatch)
     ipython = types.ModuleType("IPython")
     ipython.get_ipython = lambda: None  # IPython importable, but no shell running
     monkeypatch.setitem(sys.modules, "IPython", ipython)
-    assert _run_with_progress(capsys, None) == ""
+    out = _run_with_progress(capsys, None)
+    assert "\r" not in out and len(out.splitlines()) == 2
     ipython.get_ipython = lambda: object()  # a running terminal IPython shell
-    assert len(_run_with_progress(capsys, None).splitlines()) == 2
+    assert _is_live(_run_with_progress(capsys, None))
 
 
 def test_callbacks_can_stop_early():

@@ -16,10 +16,10 @@ from .. import checks
 from ..autograd import no_grad
 from ..optim.lr_scheduler import ReduceLROnPlateau
 from .._tensor import Tensor
+from .callbacks import Callback, _as_callbacks, _Progress, _run
 from .history import History
 
 Metric = Callable[[Any, Any], float]
-Callback = Callable[[int, History], Any]
 
 
 class DivergedError(FloatingPointError):
@@ -92,7 +92,8 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         train_loader: Iterable, epochs: int = 1, *, scheduler: Any = None,
         val_loader: Iterable | None = None,
         metrics: Sequence[str | Metric] | Mapping[str, Metric] | None = None,
-        callbacks: Sequence[Callback] = (), progress: bool | None = None) -> History:
+        callbacks: Sequence[Callback | Callable[[int, History], Any]] = (),
+        progress: bool | None = None) -> History:
     """Train ``model`` for ``epochs`` passes over ``train_loader`` and record what happened.
 
     Each batch ``(x, y)`` makes one step: ``optimizer.zero_grad()``, ``loss =
@@ -119,12 +120,17 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             batch mean; named by ``__name__``, or give a dict name → function). ``None``
             (the default) measures accuracy when the targets are integer class labels,
             nothing otherwise.
-        callbacks: functions ``cb(epoch, history)`` called after each epoch; one that
-            returns True stops training (early stopping).
-        progress: print one line per epoch (steps, loss, metrics, lr, time). ``None``
-            (the default) prints when standard output is a terminal or when running in
-            IPython/Jupyter, so logs and pipes stay clean; ``True`` always prints;
-            ``False`` never does.
+        callbacks: ``tg.train.Callback`` objects (``EarlyStopping``,
+            ``ModelCheckpoint``, ``LearningRateMonitor``, your own), or plain functions
+            ``cb(epoch, history)`` run after each epoch; one that returns True stops
+            training after that epoch (all callbacks still run for it).
+        progress: what fit prints. ``None`` (the default): in a terminal or a notebook,
+            a live progress line during each epoch (steps done, running loss) that ends
+            as the epoch's line; elsewhere (redirected, piped, CI logs) just one line per
+            epoch, flushed, like Keras's ``verbose=2``. The epoch line holds the steps
+            so far, train and validation loss and metrics, the learning rate and the
+            epoch's time. ``True``: the plain per-epoch lines, everywhere. ``False``:
+            nothing (callbacks then print nothing either).
 
     Returns:
         The ``History`` of the run (per-step loss, learning rate, gradient norm;
@@ -139,7 +145,7 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
             or an unknown metric name; the optimizer holds none of the model's trainable
             parameters (made for another model); the loss does not depend on any
             parameter (computed outside the graph, or every parameter frozen).
-        TypeError: a callback that is not a function; a model, loss, optimizer or
+        TypeError: a callback that is not a function or Callback; a model, loss, optimizer or
             scheduler that is not one (a class instead of an instance, a string); a
             loss_fn that returns no Tensor, or fails on a model output that is a tuple
             (the message says so).
@@ -152,71 +158,70 @@ def fit(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
     epochs = checks.integer(epochs, "fit: epochs", low=1)
     if progress is not None:
         checks.flag(progress, "fit: progress")
-    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
-        raise checks.ArgumentTypeError(
-            "fit: callbacks must be a list of functions cb(epoch, history), got "
-            f"{type(callbacks).__name__}; wrap a single one: callbacks=[cb]")
-    callbacks = list(callbacks)
-    for i, callback in enumerate(callbacks):
-        if not callable(callback):
-            raise checks.ArgumentTypeError(
-                f"fit: callbacks[{i}] must be a function cb(epoch, history), got "
-                f"{type(callback).__name__}")
+    callbacks = _as_callbacks(callbacks, "fit")
     named = None if metrics is None else _metric_functions(metrics)
     params = _check_training_parts("fit", model, loss_fn, optimizer, scheduler)
     history = History()
-    show = _show_progress(progress)
+    shown = _output(progress)
+    printer = None if shown is None else _Progress(bar=shown == "bar")
+    callbacks = ([printer] if printer else []) + callbacks  # the epoch line comes first
+    for callback in callbacks:
+        callback._attach(model, optimizer, epochs, _length(train_loader), printer is not None)
+    _run(callbacks, "on_train_begin", history)
     step = 0
     per_epoch = isinstance(scheduler, ReduceLROnPlateau)  # stepped with the epoch's loss
     _set_mode(model, training=True)
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
-        totals: dict[str, float] = {}
-        count = 0
-        for number, batch in enumerate(train_loader, 1):
-            x, y = _inputs_and_targets(batch)
-            if named is None:  # decided on the first batch: classification or not
-                named = _default_metrics(y)
-            optimizer.zero_grad()
-            output = model(x)
-            loss = _batch_loss("fit", loss_fn, output, y)
-            value = _scalar(loss)
-            lr = float(optimizer.param_groups[0]["lr"])
-            step += 1
-            if not math.isfinite(value):
-                _check_batch_is_finite(x, y, f"batch {number} of epoch {epoch}", value)
-                raise DivergedError(step, epoch, value, lr, history)
-            _check_differentiable("fit", loss)
-            loss.backward()
-            norm = _grad_norm(params)
-            optimizer.step()
-            if scheduler is not None and not per_epoch:
-                scheduler.step()
-            history.log_step(value, lr, norm)
-            n = _batch_size(x)
-            count += n
-            _accumulate(totals, n, value, named, output, y)
-        if count == 0:
-            if epoch > 1:
-                raise ValueError(f"train_loader yielded no batches in epoch {epoch}: "
-                                 f"{_ONE_SHOT_HINT}")
-            raise ValueError("train_loader yielded no batches (an empty dataset, or "
-                             "drop_last=True with fewer samples than batch_size)")
-        record = {f"train_{k}": v / count for k, v in totals.items()}
-        if val_loader is not None:
-            scores = evaluate(model, loss_fn, val_loader, named)
-            _set_mode(model, training=True)
-            record.update({f"val_{k}": v for k, v in scores.items()})
-        if per_epoch:
-            scheduler.step(record.get("val_loss", record["train_loss"]))
-        record["steps"] = step
-        record["time"] = time.perf_counter() - start
-        history.log_epoch(**record)
-        if show:
-            print(_progress_line(epoch, epochs, record, float(optimizer.param_groups[0]["lr"])),
-                  flush=True)
-        if any(callback(epoch, history) for callback in callbacks):
-            break
+    try:
+        for epoch in range(1, epochs + 1):
+            start = time.perf_counter()
+            totals: dict[str, float] = {}
+            count = 0
+            for number, batch in enumerate(train_loader, 1):
+                x, y = _inputs_and_targets(batch)
+                if named is None:  # decided on the first batch: classification or not
+                    named = _default_metrics(y)
+                optimizer.zero_grad()
+                output = model(x)
+                loss = _batch_loss("fit", loss_fn, output, y)
+                value = _scalar(loss)
+                lr = float(optimizer.param_groups[0]["lr"])
+                step += 1
+                if not math.isfinite(value):
+                    _check_batch_is_finite(x, y, f"batch {number} of epoch {epoch}", value)
+                    raise DivergedError(step, epoch, value, lr, history)
+                _check_differentiable("fit", loss)
+                loss.backward()
+                norm = _grad_norm(params)
+                optimizer.step()
+                if scheduler is not None and not per_epoch:
+                    scheduler.step()
+                history.log_step(value, lr, norm)
+                _run(callbacks, "on_batch_end", step, history)
+                n = _batch_size(x)
+                count += n
+                _accumulate(totals, n, value, named, output, y)
+            if count == 0:
+                if epoch > 1:
+                    raise ValueError(f"train_loader yielded no batches in epoch {epoch}: "
+                                     f"{_ONE_SHOT_HINT}")
+                raise ValueError("train_loader yielded no batches (an empty dataset, or "
+                                 "drop_last=True with fewer samples than batch_size)")
+            record = {f"train_{k}": v / count for k, v in totals.items()}
+            if val_loader is not None:
+                scores = evaluate(model, loss_fn, val_loader, named)
+                _set_mode(model, training=True)
+                record.update({f"val_{k}": v for k, v in scores.items()})
+            if per_epoch:
+                scheduler.step(record.get("val_loss", record["train_loss"]))
+            record["steps"] = step
+            record["time"] = time.perf_counter() - start
+            history.log_epoch(**record)
+            if _run(callbacks, "on_epoch_end", epoch, history):
+                break
+    finally:
+        if printer is not None:
+            printer._finish()  # ends a live line that an error cut short, before the traceback
+    _run(callbacks, "on_train_end", history)
     return history
 
 
@@ -440,11 +445,20 @@ def _set_mode(model: Any, training: bool) -> None:
         method()
 
 
-def _show_progress(progress: bool | None) -> bool:
-    """``progress`` itself when given; for ``None``, whether someone is watching."""
-    if progress is not None:
-        return bool(progress)
-    return _is_terminal() or _in_notebook()
+def _output(progress: bool | None) -> str | None:
+    """What fit prints: "bar" (a live line: terminals, notebooks), "lines" (one per epoch)
+    or None."""
+    if progress is None:
+        return "bar" if _is_terminal() or _in_notebook() else "lines"
+    return "lines" if progress else None
+
+
+def _length(loader: Any) -> int | None:
+    """``len(loader)`` (batches per epoch), or None for a loader without a length."""
+    try:
+        return len(loader)
+    except TypeError:
+        return None
 
 
 def _is_terminal() -> bool:
@@ -464,15 +478,3 @@ def _in_notebook() -> bool:
         return callable(get_ipython) and get_ipython() is not None
     except Exception:  # a broken or partial IPython install: treat as no shell
         return False
-
-
-def _progress_line(epoch: int, epochs: int, record: dict, lr: float) -> str:
-    width = len(str(epochs))
-    parts = [f"epoch {epoch:>{width}}/{epochs}", f"{record['steps']} steps"]
-    for key, value in record.items():
-        if key in ("steps", "time"):
-            continue
-        label = key.replace("_", " ")
-        parts.append(f"{label} {value:.2%}" if key.endswith("accuracy") else f"{label} {value:.4f}")
-    parts += [f"lr {lr:.3g}", f"{record['time']:.1f}s"]
-    return "  ".join(parts)
