@@ -29,3 +29,7 @@ def test_readme_python_blocks_run_in_order_and_print_what_they_say(tmp_path, mon
     # Cube's gradient at (1, 2) is 3 x**2 = (3, 12).
     assert "4.0740736e-10" in printed
     assert "Tensor([ 3., 12.])" in printed
+    # "When training goes wrong": anomaly detection names the op at the planted log(0),
+    # and the module hooks saw the gradient reaching each of the three layers.
+    assert "anomaly detected: Log.backward returned inf in the gradient of its input 0" in printed
+    assert "[0, 1, 2]" in printed

@@ -173,8 +173,10 @@ def check_backward(fn: Any, gxs: tuple) -> None:
     while anomaly detection is on)."""
     if not check_nan:
         return
-    for i, g in enumerate(gxs):
-        bad = _bad(getattr(g, "data", g)) if g is not None else ""
+    for i, (x, g) in enumerate(zip(fn.inputs, gxs)):
+        if g is None or not getattr(x, "_requires_grad", False):
+            continue  # a gradient no one receives (e.g. for a constant operand)
+        bad = _bad(getattr(g, "data", g))
         if bad:
             name = type(fn).__name__
             raise RuntimeError(
