@@ -167,7 +167,7 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
     # Leaves with hooks get their gradient summed here first (the hooks see the total).
     pending = {} if hooks.any_registered() else None
     grads = _root_gradients(roots, seeds, capture, create_graph, delivered, pending)
-    consumers = _count_consumers(roots)
+    consumers = count_consumers(roots)
     stops = _non_leaf_stops(capture, consumers)
     anomaly = anomaly_mode.enabled
 
@@ -187,16 +187,10 @@ def _run(roots, seeds, retain_graph: bool, create_graph: bool, capture) -> None:
                     (gy,) = _at_non_leaf(fn, (gy,), stops, capture, create_graph, delivered)
                 if gy is None:
                     gxs = None
-                elif create_graph:
-                    gxs = _backward_recorded(fn, gy)
                 else:
-                    gxs = type(fn).backward(fn, gy)
+                    gxs = _backward_recorded(fn, gy) if create_graph else type(fn).backward(fn, gy)
             else:
-                gys = (pop_grad(fn, None),) + tuple(
-                    pop_grad((fn, i), None) for i in range(1, fn.n_outputs))
-                if stops and fn in stops:
-                    gys = _at_non_leaf(fn, gys, stops, capture, create_graph, delivered)
-                gxs = _call_multi_output_backward(fn, gys, create_graph)
+                gxs = _multi_output_backward(fn, grads, stops, capture, create_graph, delivered)
             if type(gxs) is not tuple:  # one gradient, None or a list
                 gxs = _as_gradient_tuple(fn, gxs) if gxs is None or type(gxs) is list else (gxs,)
             if len(gxs) != len(inputs):
@@ -252,9 +246,12 @@ def _root_gradients(roots, seeds, capture, create_graph: bool, delivered: set,
     return grads
 
 
-def _count_consumers(roots) -> dict:
-    """Pass 1: for each Function of the graph, how many Functions consume its outputs.
-    Ops recorded before an in-place change are pointed at the versions they saw."""
+def count_consumers(roots, freed_message: str = FREED_GRAPH_MESSAGE,
+                    check_saved: bool = True) -> dict:
+    """Pass 1, the one walk of a graph (backward's, and tg.viz's): for each Function that
+    made ``roots``, how many Functions of the graph consume its outputs. Ops recorded
+    before an in-place change are pointed at the versions they saw (and, with
+    ``check_saved``, refused if a value they saved was changed since)."""
     latest_change = function.in_place_changes
     consumers: dict[Any, int] = {}
     stack = []
@@ -265,11 +262,12 @@ def _count_consumers(roots) -> dict:
             stack.append(fn)
     while stack:
         fn = stack.pop()
-        if fn.inputs is None:
-            raise RuntimeError(FREED_GRAPH_MESSAGE)
+        if getattr(fn, "inputs", None) is None:
+            raise RuntimeError(freed_message)
         if fn.recorded_at < latest_change:  # an input may have changed in place since
             _use_versions_seen(fn)
-            check_saved_values(fn)
+            if check_saved:
+                check_saved_values(fn)
         for x in fn.inputs:
             if isinstance(x, Tensor) and x.creator is not None:
                 c = x.creator
@@ -362,8 +360,13 @@ def _backward_recorded(fn, *gys: Any) -> Any:
         fn.saved_tensors = saved
 
 
-def _call_multi_output_backward(fn, gys: tuple, create_graph: bool) -> Any:
-    """Run the backward of a Function with several outputs."""
+def _multi_output_backward(fn, grads: dict, stops: dict, capture, create_graph: bool,
+                           delivered: set) -> Any:
+    """Run the backward of a Function with several outputs on their gradients."""
+    gys = (grads.pop(fn, None),) + tuple(grads.pop((fn, i), None)
+                                          for i in range(1, fn.n_outputs))
+    if stops and fn in stops:
+        gys = _at_non_leaf(fn, gys, stops, capture, create_graph, delivered)
     if all(g is None for g in gys):  # nothing flowed into this node
         return None
     # A missing output gradient is a zero one, as in PyTorch.
@@ -415,17 +418,7 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set, pending: Any) -
         capture[1][id(x)] = gx if old is None else old + gx
         return
     if create_graph:
-        if gx.dtype != x.data.dtype:
-            gx = gx.astype(x.data.dtype)  # differentiable: Tensor.astype
-        if x._grad is not None:
-            x._grad = x._grad + gx
-        elif gx.creator is None:
-            # A constant gradient (a seed, or one Add hands to both inputs) may be shared
-            # with another leaf or the caller: a later backward accumulates into .grad's
-            # data, so .grad needs a Tensor (and array) of its own.
-            x._grad = Tensor._wrap(gx.data.copy())
-        else:
-            x._grad = gx
+        _accumulate_recorded(x, gx)
         return
     dtype = x.data.dtype
     if gx.dtype is not dtype and gx.dtype != dtype:  # e.g. float64 constants in a float32 model
@@ -445,6 +438,21 @@ def _deliver(x, gx, capture, create_graph: bool, delivered: set, pending: Any) -
         grad.data = grad.data + gx
     else:  # a .grad from create_graph=True is part of a graph: leave it as it is
         x._grad = Tensor._wrap(grad.data + gx)
+
+
+def _accumulate_recorded(x, gx) -> None:
+    """``x.grad += gx`` under create_graph: the sum stays in the graph."""
+    if gx.dtype != x.data.dtype:
+        gx = gx.astype(x.data.dtype)  # differentiable: Tensor.astype
+    if x._grad is not None:
+        x._grad = x._grad + gx
+    elif gx.creator is None:
+        # A constant gradient (a seed, or one Add hands to both inputs) may be shared
+        # with another leaf or the caller: a later backward accumulates into .grad's
+        # data, so .grad needs a Tensor (and array) of its own.
+        x._grad = Tensor._wrap(gx.data.copy())
+    else:
+        x._grad = gx
 
 
 # Tensor and sum_to are built on this module (Function reads the grad mode): import them

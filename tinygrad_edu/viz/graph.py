@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
+from ..autograd import engine
 
 FREED_MESSAGE = (
     "the graph of this tensor was freed by backward(): draw or explain it before calling "
@@ -13,8 +14,9 @@ FREED_MESSAGE = (
 def topological_order(tensor: Tensor) -> list:
     """The Functions that produced ``tensor``, each after every Function that consumes it.
 
-    This is the order backward runs them in (Kahn's algorithm on consumer counts, as the
-    engine does); reversed, it is an order in which the forward pass could have run.
+    This is the order backward runs them in (Kahn's algorithm on the engine's consumer
+    counts, ``engine.count_consumers``); reversed, it is an order in which the forward
+    pass could have run.
 
     Args:
         tensor: a Tensor; a leaf (no creator) gives an empty list.
@@ -27,19 +29,7 @@ def topological_order(tensor: Tensor) -> list:
     root = tensor.creator
     if root is None:
         return []
-    consumers: dict[Any, int] = {root: 0}
-    stack = [root]
-    while stack:
-        fn = stack.pop()
-        if getattr(fn, "inputs", None) is None:
-            raise RuntimeError(FREED_MESSAGE)
-        for x in fn.inputs:
-            if isinstance(x, Tensor) and x.creator is not None:
-                if x.creator in consumers:
-                    consumers[x.creator] += 1
-                else:
-                    consumers[x.creator] = 1
-                    stack.append(x.creator)
+    consumers = engine.count_consumers([tensor], FREED_MESSAGE, check_saved=False)
     order = []
     ready = [root]
     while ready:
