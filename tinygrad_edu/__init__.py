@@ -34,6 +34,7 @@ from .pytorch_names import FUNCTIONS as _PYTORCH_FUNCTIONS, EXPORTED as _PYTORCH
 from . import linalg, nn, optim  # noqa: E402  (after Tensor: they build on it)
 from . import data, train, viz  # noqa: E402  (the learner's workflow, on nn/optim)
 from . import hints  # noqa: E402
+from . import testing  # noqa: E402  (torch.testing's place; Hypothesis only on demand)
 
 hints.install()  # PyTorch's `t.data.zero_()` habit gets a note saying what .data is here
 
@@ -70,6 +71,6 @@ __all__ = [
     "is_tensor", "is_floating_point", "numel",
     "numerical_diff", "numerical_gradient", "gradient_descent",
     "gradcheck", "gradgradcheck", "GradcheckError",
-    "save", "load", "nn", "optim", "data", "train", "viz",
+    "save", "load", "nn", "optim", "data", "train", "viz", "testing",
 ]
 __all__ += [name for name in _PYTORCH_EXPORTED if name not in __all__]  # not max, sum...
