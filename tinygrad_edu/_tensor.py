@@ -40,6 +40,9 @@ class Tensor:
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if dtype is None or type(dtype) is int:
+            if type(data) in (int, list, tuple) and _in_pytorch_code():
+                data, requires_grad, dtype = _legacy_constructor(data, requires_grad, dtype)
         if type(data) is int and type(requires_grad) is int and type(dtype) in (int, type(None)):
             sizes = ", ".join(str(n) for n in (data, requires_grad, dtype) if n is not None)
             raise TypeError(
@@ -264,8 +267,9 @@ class Tensor:
         return int(self.data.item())
 
     def __format__(self, spec: str) -> str:
-        """``f"{loss:.4f}"`` formats a one-element tensor as its number."""
-        if spec and self.data.size == 1:
+        """``f"{loss:.4f}"`` formats a one-element tensor as its number; ``f"{loss}"`` of a
+        0-d tensor is its number too (as PyTorch's and NumPy's)."""
+        if (spec and self.data.size == 1) or self.data.ndim == 0:
             return format(self.data.item(), spec)
         return format(str(self), spec)
 
@@ -805,7 +809,10 @@ class Tensor:
         ``axis=`` must be given (None flattens): NumPy's ``a.repeat(2)`` gives [a, a, b, b]
         but PyTorch's ``t.repeat(2)`` gives [a, b, a, b], so without it this raises
         TypeError pointing to ``t.tile(...)`` (PyTorch's) and ``t.repeat_interleave(...)``.
+        In PyTorch code run through ``as_torch`` it is PyTorch's (tiling).
         """
+        if not axis and _in_pytorch_code():
+            return _pytorch_methods.repeat(self, *repeats)
         return _functions.ndarray_repeat(self, repeats, **axis)
 
     def repeat_interleave(self, repeats: Any, dim: Any = None, *, axis: Any = None) -> "Tensor":
@@ -860,6 +867,18 @@ def _dim_alias(name: str, axis: Any, keepdims: bool, dim: Any, keepdim: bool) ->
             raise TypeError(f"{name}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
         axis = dim
     return axis, bool(keepdims or keepdim)
+
+
+def _legacy_constructor(data: Any, requires_grad: Any, dtype: Any) -> tuple:
+    """``torch.Tensor(...)`` in PyTorch code (run through as_torch): PyTorch's meaning.
+    Sizes (``torch.Tensor(2, 3)``) give zeros of that shape (PyTorch leaves the memory
+    uninitialized), numbers give the default float dtype (``torch.Tensor([1, 2])`` is
+    float32). Returns ``Tensor.__init__``'s arguments."""
+    from .dtypes import get_default_dtype
+    if type(data) is int:
+        sizes = [n for n in (data, requires_grad, dtype) if type(n) is int]
+        return np.zeros(sizes, get_default_dtype()), False, None
+    return to_array(data).astype(get_default_dtype(), copy=False), requires_grad, dtype
 
 
 def _in_pytorch_code() -> bool:

@@ -230,4 +230,7 @@ def main(argv: Any = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m` runs this file as __main__, a second copy of the module: run the
+    # package's own, whose installed() the library sees (is_installed: PyTorch's defaults).
+    from tinygrad_edu import as_torch as _package_module
+    sys.exit(_package_module.main())

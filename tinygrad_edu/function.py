@@ -186,12 +186,35 @@ class Function:
         return original
 
     @property
+    def next_functions(self) -> tuple:
+        """PyTorch's ``grad_fn.next_functions``: for each Tensor input, ``(its creator,
+        output index)``; a leaf that requires grad gives ``(AccumulateGrad, 0)``, where its
+        gradient is added to ``.grad`` (``.variable`` is the leaf), a constant ``(None, 0)``."""
+        if self.inputs is None:
+            raise RuntimeError(engine.FREED_GRAPH_MESSAGE)
+        return tuple((x.creator, x.output_index) if x.creator is not None else
+                     (AccumulateGrad(x) if x._requires_grad else None, 0)
+                     for x in self.inputs if isinstance(x, Tensor))
+
+    @property
     def needs_input_grad(self) -> tuple:
         """One bool per argument of ``apply``: does it need a gradient?"""
         return tuple(isinstance(x, Tensor) and x._requires_grad for x in self.inputs)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+class AccumulateGrad:
+    """Where backward adds a leaf's gradient to its ``.grad`` (PyTorch's node of that name,
+    as ``next_functions`` shows it); ``variable`` is the leaf."""
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+        self.next_functions = ()
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
 
 
 def _as_tensors(values: tuple) -> tuple:

@@ -637,3 +637,59 @@ def backward_into(tensor: Tensor, gradient: Any, inputs: Any, retain_graph: Any,
             x.grad.data = x.grad.data + g.data
         else:
             x.grad = Tensor._wrap(x.grad.data + g.data)
+
+
+# --- triangles ---
+
+
+def tril(x: Tensor, diagonal: int = 0) -> Tensor:
+    """PyTorch's ``tril``: the lower triangle of the last two dims, on and below
+    ``diagonal`` (0 the main one, > 0 above it); the rest 0. The gradient flows to the
+    elements kept."""
+    return _triangle(x, diagonal, "tril")
+
+
+def triu(x: Tensor, diagonal: int = 0) -> Tensor:
+    """PyTorch's ``triu``: the upper triangle of the last two dims, on and above
+    ``diagonal``; the rest 0. The gradient flows to the elements kept."""
+    return _triangle(x, diagonal, "triu")
+
+
+def _triangle(x: Any, diagonal: Any, name: str) -> Tensor:
+    x = _as_tensor(x)
+    if x.ndim < 2:
+        raise ValueError(f"{name} needs a tensor with at least 2 dims (a matrix, or a batch "
+                         f"of them), got shape {x.shape}")
+    diagonal = checks.integer(diagonal, f"{name}: diagonal")
+    rows, cols = x.shape[-2:]
+    below = np.tri(rows, cols, diagonal, dtype=bool)
+    keep = below if name == "tril" else ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+    return Where.apply(keep, x, np.zeros((), x.dtype))
+
+
+# --- out= ---
+
+
+def copy_into(out: Any, result: Any, name: str) -> Tensor:
+    """PyTorch's ``out=`` argument: ``result`` written into the tensor ``out``."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"tg.{name}: out must be a Tensor, got {type(out).__name__}")
+    if engine._mode.enabled and (out.requires_grad or getattr(result, "requires_grad", False)):
+        raise RuntimeError(f"tg.{name}(..., out=...): functions with out= don't support "
+                           "automatic differentiation (as in PyTorch); write y = "
+                           f"tg.{name}(...) instead")
+    if tuple(result.shape) != out.shape:
+        raise ValueError(f"tg.{name}: out has shape {out.shape} but the result has shape "
+                         f"{tuple(result.shape)}")
+    return out.copy_(result)
+
+
+def repeat(x: Tensor, *sizes: Any) -> Tensor:
+    """PyTorch's ``Tensor.repeat(*sizes)`` (in PyTorch code, through as_torch): the tensor
+    tiled ``sizes[i]`` times along each dim, NumPy's ``tile``; at least ``x.ndim`` sizes."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    if len(sizes) < x.ndim:
+        raise ValueError(f"repeat: {len(sizes)} sizes for a tensor of {x.ndim} dims; give at "
+                         f"least {x.ndim} (PyTorch's rule)")
+    return functions.tile(x, tuple(sizes))

@@ -28,11 +28,11 @@ import numpy as np
 from . import functions, sampling
 from ._tensor import Tensor, _as_tensor
 from .pytorch_methods import (
-    add, allclose, bmm, chunk, clamp, clamp_max, clamp_min, contiguous, cpu,
+    add, allclose, copy_into, bmm, chunk, clamp, clamp_max, clamp_min, contiguous, cpu,
     cuda, dim, div, dot, equal, expand, expand_as, floor_divide,
     gather, index_select, is_floating_point, isclose, masked_fill, mm, mv, narrow, new_empty,
     new_full, new_ones, new_tensor, new_zeros, numel, permute, reshape_as, rsqrt, split, sub,
-    sum_to_size, t, to, type_, unbind, view, view_as, where, _cast, _device, _logical,
+    sum_to_size, t, to, tril, triu, type_, unbind, view, view_as, where, _cast, _device, _logical,
 )
 
 
@@ -77,8 +77,9 @@ METHODS: dict[str, Callable] = {
     # new tensors with this one's dtype
     "new_zeros": new_zeros, "new_ones": new_ones, "new_empty": new_empty,
     "new_full": new_full, "new_tensor": new_tensor,
-    # sampling
+    # sampling, triangles
     "multinomial": sampling.multinomial, "bernoulli": sampling.bernoulli,
+    "tril": tril, "triu": triu,
 }
 
 PROPERTIES = {
@@ -130,6 +131,10 @@ def _function(name: str) -> Callable:
     reflected = _REFLECTED.get(name)
 
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 (torch's name)
+        if kwargs.get("out") is not None:
+            out = kwargs.pop("out")
+            return copy_into(out, function(input, *args, **kwargs), name)
+        kwargs.pop("out", None)
         if not isinstance(input, Tensor):
             if reflected and len(args) == 1 and not kwargs and isinstance(args[0], Tensor):
                 return getattr(args[0], reflected)(input)
@@ -163,6 +168,7 @@ FUNCTIONS: dict[str, Callable] = {
     "clip": _function("clamp"),  # torch.clip is clamp (tensor bounds get their gradient)
     "cat": functions.concatenate, "concat": functions.concatenate,
     "multinomial": sampling.multinomial, "bernoulli": sampling.bernoulli,
+    "tril": tril, "triu": triu,
 }
 FUNCTIONS["clip"].__name__ = FUNCTIONS["clip"].__qualname__ = "clip"
 FUNCTIONS["clip"].__doc__ = "``tg.clip`` is ``tg.clamp`` (as ``torch.clip``).\n\n" + clamp.__doc__

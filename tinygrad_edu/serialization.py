@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
 from ._tensor import Tensor
+from .devices import check_device
 
 _STRUCTURE = "__structure__"
 _FORMAT = "tinygrad_edu.checkpoint"
@@ -132,7 +134,8 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
-def load(path: str | os.PathLike) -> Any:
+def load(path: str | os.PathLike, map_location: Any = None, *,
+         weights_only: Any = None) -> Any:
     """Load what ``save`` wrote, with the same nesting, dtypes and Python types.
 
     Arrays come back as NumPy arrays, Tensors as Tensors, tuples as tuples, and ints,
@@ -140,6 +143,10 @@ def load(path: str | os.PathLike) -> Any:
 
     Args:
         path: a file written by ``tg.save``.
+        map_location: PyTorch's argument: only the CPU (None, "cpu", a cpu device).
+        weights_only: PyTorch's argument: accepted as True or None, since a checkpoint
+            here is only ever data (never unpickled); False raises (there is no pickle
+            to allow).
 
     Returns:
         The saved object.
@@ -151,6 +158,10 @@ def load(path: str | os.PathLike) -> Any:
             pickle (refused, never unpickled), a PyTorch checkpoint, a single NumPy
             array, an ``np.savez`` archive...
     """
+    check_device(map_location, "tg.load: map_location=")
+    if weights_only is not None and checks.flag(weights_only, "tg.load: weights_only") is False:
+        raise ValueError("tg.load: weights_only=False asks to unpickle arbitrary objects; "
+                         "tinygrad_edu checkpoints hold only data (no pickle), so leave it out")
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"tg.load: no file at {path!r}")

@@ -41,11 +41,28 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any, requires_grad: bool = True) -> None:
         requires_grad = checks.flag(requires_grad, "Parameter: requires_grad")
-        super().__init__(data)
-        if self.data.dtype.kind != "f":
-            raise TypeError(f"a Parameter must hold floating point data, got dtype "
-                            f"{self.data.dtype}{legacy_size_note(self.data)}")
+        # A Tensor's values (not its graph: a Parameter is a new leaf, as in PyTorch, so
+        # nn.Parameter(tg.randn(3, requires_grad=True) * 0.01) is no reason to warn).
+        super().__init__(data.data if isinstance(data, Tensor) else data)  # checks: data
         self._requires_grad = requires_grad
+
+    @property
+    def data(self) -> np.ndarray:
+        """The values, a NumPy array (our contract). Assigning a Tensor takes its array, as
+        PyTorch's ``p.data = t`` (``fc.weight.data = torch.from_numpy(w)``)."""
+        return _DATA.__get__(self)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        if isinstance(value, Tensor):
+            value = _DATA.__get__(value)
+        if not isinstance(value, np.ndarray):
+            raise TypeError(f"a Parameter's data must be a floating point array or Tensor, "
+                            f"got {type(value).__name__}")
+        if value.dtype.kind != "f":
+            raise TypeError(f"a Parameter must hold floating point data, got dtype "
+                            f"{value.dtype}{legacy_size_note(value)}")
+        _DATA.__set__(self, value)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
