@@ -12,9 +12,9 @@ tiny example, y = x * x + x, shows that a tensor used twice adds up the gradient
 both uses.
 
 Run:  python examples/computation_graph.py [--out DIR] [--quick]
-Saves DIR/graph.png (values) and DIR/graph_grads.png (with the leaves' gradients) when
-Graphviz's `dot` is installed (Debian/Ubuntu: apt-get install graphviz), else the DOT text
-in DIR/graph.dot (default out/computation_graph/).
+Saves DIR/graph.png (values) and DIR/graph_grads.png (with the leaves' gradients), drawn
+by Graphviz's `dot` when it is installed, else by matplotlib (the [examples] extra); with
+neither, the DOT text in DIR/graph.dot (default out/computation_graph/).
 """
 from __future__ import annotations
 
@@ -38,11 +38,11 @@ def neuron_loss_numpy(x: float, w: float, b: float, t: float) -> float:
 
 
 def draw(loss: tg.Tensor, names: dict, path: str, **options) -> str:
-    """Render to PNG with Graphviz, or save the DOT text when `dot` is missing."""
+    """Render to PNG (Graphviz or matplotlib), or save the DOT text when both are missing."""
     try:
         tg.viz.render(loss, path, names=names, **options)
         return path
-    except FileNotFoundError as e:
+    except ImportError as e:
         dot_path = os.path.splitext(path)[0] + ".dot"
         with open(dot_path, "w") as f:
             f.write(tg.viz.to_dot(loss, names=names, **options))

@@ -1,5 +1,6 @@
 """tg.viz: to_dot (nodes and edges of known graphs, iterative walk, freed graphs), render
-(clear message without Graphviz) and explain_backward (against closed-form derivatives)."""
+(clear message when Graphviz is forced but missing; the matplotlib drawing is tested in
+test_viz_draw.py) and explain_backward (against closed-form derivatives)."""
 import re
 import shutil
 
@@ -102,7 +103,7 @@ def test_render_without_graphviz_names_the_package(monkeypatch, tmp_path):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     x = tg.Tensor(2.0, requires_grad=True)
     with pytest.raises(FileNotFoundError, match="apt-get install graphviz"):
-        viz.render(x * x, tmp_path / "g.png")
+        viz.render(x * x, tmp_path / "g.png", engine="graphviz")
     with pytest.raises(ValueError, match=r"\.png, \.svg or \.pdf"):
         viz.render(x * x, tmp_path / "g.jpg")
 

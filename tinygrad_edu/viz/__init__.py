@@ -3,7 +3,7 @@ step-by-step account of backpropagation.
 
     y = (x * w + b).tanh()
     print(tg.viz.to_dot(y, names={"x": x, "w": w, "b": b}))
-    tg.viz.render(y, "graph.png")          # needs the Graphviz `dot` program
+    tg.viz.render(y, "graph.png")          # Graphviz's `dot` if installed, else matplotlib
     print(tg.viz.explain_backward(y))      # each local derivative and chain-rule product
 """
 from .dot import render, to_dot
