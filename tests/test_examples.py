@@ -28,6 +28,7 @@ PICTURES = {
     "numerical_gradient": ["gradient_field.png"],
     "optimizers_compared": ["optimizers_paths.png", "optimizers_loss.png"],
     "sine_rnn": ["sine_rnn.png"],
+    "vanishing_gradients": ["vanishing_gradients.png"],
 }
 # Examples with pictures that still run without matplotlib (they only skip the pictures).
 PICTURES_OPTIONAL = {"numerical_gradient", "optimizers_compared", "sine_rnn"}
