@@ -9,17 +9,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tinygrad_edu as tg
-from tinygrad_edu import as_torch
+
+from torch_oracle import both
 
 torch = pytest.importorskip("torch", reason="PyTorch is the oracle for hook semantics")
-
-
-def both(program, *args):
-    """``program(torch_module, *args)`` on real torch and on ours (through as_torch)."""
-    expected = program(torch, *args)
-    with as_torch.installed() as ours:
-        got = program(ours, *args)
-    return expected, got
 
 
 def rounded(values):

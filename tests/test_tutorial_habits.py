@@ -10,16 +10,10 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_edu as tg
-from tinygrad_edu import as_torch
+
+from torch_oracle import both
 
 torch = pytest.importorskip("torch", reason="PyTorch is the oracle for its own habits")
-
-
-def both(program, *args):
-    expected = program(torch, *args)
-    with as_torch.installed() as ours:
-        got = program(ours, *args)
-    return expected, got
 
 
 def legacy_constructor(lib):

@@ -119,6 +119,11 @@ class _BackwardState:
         return grad_input
 
 
+def _views(xs: tuple) -> Any:
+    """The arrays themselves, as new views (each output its own ndarray object)."""
+    return tuple(x.view() for x in xs) if len(xs) > 1 else xs[0].view()
+
+
 def _as_tensors(grads: tuple) -> tuple:
     return tuple(g if g is None or isinstance(g, Tensor) else Tensor._wrap(g) for g in grads)
 
@@ -129,7 +134,7 @@ class _OutputsSeen(Function):
 
     def forward(self, state, *xs):
         self.state = state
-        return tuple(x.view() for x in xs) if len(xs) > 1 else xs[0].view()
+        return _views(xs)
 
     def backward(self, *gys):
         state = self.state
@@ -148,7 +153,7 @@ class _InputsSeen(Function):
 
     def forward(self, state, *xs):
         self.state = state
-        return tuple(x.view() for x in xs) if len(xs) > 1 else xs[0].view()
+        return _views(xs)
 
     def backward(self, *gys):
         state = self.state
